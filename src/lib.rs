@@ -1,0 +1,20 @@
+//! andon: a production-readiness linter for deployment files.
+//!
+//! Layers, each seeing only those below it: `app` → `rules` → `model` → `syntax` → `source`;
+//! `report` formats `engine` findings and never sees a syntax tree.
+
+pub mod app;
+pub mod classify;
+pub mod cli;
+pub mod diagnostic;
+pub mod discover;
+pub mod engine;
+pub mod explain;
+pub mod fix;
+pub mod kind;
+pub mod model;
+pub mod redact;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod syntax;

@@ -1,0 +1,114 @@
+//! Typed views over syntax trees. A model reads; it never decides what is wrong.
+
+pub mod alertmanager;
+pub mod compose;
+pub mod env;
+pub mod k8s;
+pub mod prometheus;
+pub mod repo;
+
+use crate::kind::FileKind;
+use crate::source::SourceFile;
+use crate::syntax::dockerfile::Dockerfile;
+use crate::syntax::tree::TreeFile;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The parsed form of a file.
+#[derive(Debug)]
+pub enum Parsed {
+    Dockerfile(Box<Dockerfile>),
+    Tree(TreeFile),
+    /// Not parsed: unreadable, too large, or a kind andon does not read.
+    None,
+}
+
+/// One classified, parsed file, with its typed models built on first use.
+pub struct File {
+    pub source: SourceFile,
+    pub kind: FileKind,
+    pub parsed: Parsed,
+    /// False for paths such as `*.dev.*`, `tests/`, `*override*`: production-only rules skip them.
+    pub production: bool,
+    /// Why the text could not be read, when it could not.
+    pub read_error: Option<ReadError>,
+    models: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+}
+
+/// Why a file's text was not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadError {
+    /// Bytes that are not UTF-8, first at `offset`.
+    NotUtf8 {
+        offset: usize,
+    },
+    /// UTF-16 text (a byte-order mark says so).
+    Utf16,
+    /// NUL bytes: a binary file under a deployment file's name.
+    Binary,
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
+    /// The operating system refused (permissions, vanished file).
+    Io(String),
+}
+
+/// A typed view that can be built from a file (a Kubernetes object list, a Compose model, …).
+pub trait FromFile: Any + Send + Sync + Sized {
+    /// `None` when the file is not of this model's kind.
+    fn build(file: &File) -> Option<Self>;
+}
+
+impl File {
+    pub fn new(source: SourceFile, kind: FileKind, parsed: Parsed, production: bool) -> File {
+        File {
+            source,
+            kind,
+            parsed,
+            production,
+            read_error: None,
+            models: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn path(&self) -> &str {
+        &self.source.path
+    }
+
+    pub fn text(&self) -> &str {
+        &self.source.text
+    }
+
+    pub fn tree(&self) -> Option<&TreeFile> {
+        match &self.parsed {
+            Parsed::Tree(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn dockerfile(&self) -> Option<&Dockerfile> {
+        match &self.parsed {
+            Parsed::Dockerfile(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The model `T` of this file, built once and shared by every rule that asks.
+    pub fn model<T: FromFile>(&self) -> Option<Arc<T>> {
+        let id = TypeId::of::<T>();
+        if let Some(hit) = self.lock_models().get(&id) {
+            return hit.downcast_ref::<Option<Arc<T>>>().cloned().flatten();
+        }
+        // Built outside the lock: a model may ask for another model of the same file.
+        let built: Option<Arc<T>> = T::build(self).map(Arc::new);
+        self.lock_models().entry(id).or_insert_with(|| Arc::new(built.clone()));
+        built
+    }
+
+    fn lock_models(&self) -> std::sync::MutexGuard<'_, HashMap<TypeId, Arc<dyn Any + Send + Sync>>> {
+        // A rule that panicked while holding the lock leaves a usable cache behind.
+        self.models.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}

@@ -1,0 +1,176 @@
+//! The default report for people: miette snippets with the labelled place, the rule, help and a
+//! link to the docs, then a summary line.
+
+use super::ReportInput;
+use crate::diagnostic::Severity;
+use crate::engine::Finding;
+use crate::redact::Redacted;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use std::fmt;
+
+/// A finding as miette renders it; the source text is the file with every secret masked.
+struct Rendered<'a> {
+    finding: &'a Finding,
+    source: NamedSource<String>,
+    labels: Vec<LabeledSpan>,
+    help: Option<String>,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.diag.message)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.diag.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!("{} {}", self.finding.meta.id, self.finding.meta.name)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.diag.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help.as_ref().map(|h| Box::new(h.as_str()) as Box<dyn fmt::Display>)
+    }
+
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.finding.meta.docs_url()))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+}
+
+pub struct Options {
+    pub color: bool,
+    pub quiet: bool,
+    pub statistics: bool,
+}
+
+pub fn render(input: &ReportInput, opts: &Options) -> String {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_urls(false);
+    let mut out = String::new();
+    if !opts.quiet {
+        for f in input.findings {
+            render_one(input, f, &handler, &mut out);
+        }
+    }
+    if opts.statistics {
+        out.push_str(&statistics(input));
+    }
+    out.push_str(&summary(input));
+    out
+}
+
+fn render_one(input: &ReportInput, f: &Finding, handler: &GraphicalReportHandler, out: &mut String) {
+    let d = &f.diag;
+    let Some(source) = input.sources.get(d.path.as_str()) else {
+        out.push_str(&format!("{}: {} {} {}\n", d.path, d.severity.as_str(), f.meta.id, d.message));
+        return;
+    };
+    let red = Redacted::new(&source.text, &d.secrets);
+    let span = |s: crate::source::Span| {
+        let m = red.map_span(s);
+        SourceSpan::from(m.start as usize..m.end as usize)
+    };
+    let mut labels = vec![LabeledSpan::new_primary_with_span(Some(d.message.clone()), span(d.span))];
+    labels.extend(
+        d.labels
+            .iter()
+            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), span(l.span))),
+    );
+    let mut help = d.help.clone().unwrap_or_default();
+    if let Some(fix) = &d.fix {
+        let how = match fix.applicability {
+            crate::diagnostic::Applicability::Safe => "safe",
+            crate::diagnostic::Applicability::Unsafe => "unsafe: may change behaviour",
+        };
+        if !help.is_empty() {
+            help.push('\n');
+        }
+        help.push_str(&format!("fix ({how}): {}", fix.description));
+    }
+    let help = format!("{help}{}docs: andon explain {}", if help.is_empty() { "" } else { "\n" }, f.meta.id);
+    let rendered = Rendered {
+        finding: f,
+        source: NamedSource::new(format!("{}:{}:{}", d.path, f.start.line, f.start.column), red.text.clone()),
+        labels,
+        help: Some(help),
+    };
+    let mut buf = String::new();
+    if handler.render_report(&mut buf, &rendered).is_err() {
+        buf = format!("{}:{}:{}: {} {}\n", d.path, f.start.line, f.start.column, f.meta.id, d.message);
+    }
+    out.push_str(&buf);
+    out.push('\n');
+}
+
+fn statistics(input: &ReportInput) -> String {
+    let mut counts: std::collections::BTreeMap<(&str, &str), usize> = std::collections::BTreeMap::new();
+    for f in input.findings {
+        *counts.entry((f.meta.id.as_str(), f.meta.name.as_str())).or_default() += 1;
+    }
+    let mut out = String::new();
+    for ((id, name), n) in counts {
+        out.push_str(&format!("{n:>5}  {id}  {name}\n"));
+    }
+    out
+}
+
+fn summary(input: &ReportInput) -> String {
+    let kinds: Vec<String> = input.files_by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let fixable = input.fixable();
+    format!(
+        "checked {} file{}{}: {} error{}, {} warning{}, {} info{}{}\n",
+        input.files_checked,
+        if input.files_checked == 1 { "" } else { "s" },
+        if kinds.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", kinds.join(", "))
+        },
+        input.count(Severity::Error),
+        plural(input.count(Severity::Error)),
+        input.count(Severity::Warning),
+        plural(input.count(Severity::Warning)),
+        input.count(Severity::Info),
+        plural(input.count(Severity::Info)),
+        if fixable > 0 {
+            format!("; {fixable} with an automatic fix")
+        } else {
+            String::new()
+        },
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,4 @@
+use super::Rule;
+pub fn rules() -> Vec<&'static dyn Rule> {
+    vec![]
+}

@@ -1,0 +1,110 @@
+//! Rule metadata: `rules/<kind>/<rule-name>.yaml`, embedded at build time (see build.rs).
+
+use crate::diagnostic::Severity;
+use crate::syntax::{value::to_json, yaml, Limits};
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// (path in the repository, text) of every catalog file.
+const FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixKind {
+    None,
+    Safe,
+    Unsafe,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionMeta {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub default: serde_json::Value,
+    pub docs: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Docs {
+    pub why: String,
+    pub failing: String,
+    pub passing: String,
+    pub fix: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleMeta {
+    pub id: String,
+    pub name: String,
+    pub summary: String,
+    pub severity: Severity,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    #[serde(default)]
+    pub production_only: bool,
+    pub checklist: Option<String>,
+    #[serde(default)]
+    pub related: Vec<String>,
+    #[serde(default)]
+    pub peers: Vec<String>,
+    pub fix: FixKind,
+    #[serde(default)]
+    pub security: bool,
+    #[serde(default)]
+    pub options: Vec<OptionMeta>,
+    pub docs: Docs,
+    /// Where the entry came from (filled in on load).
+    #[serde(skip)]
+    pub file: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl RuleMeta {
+    /// The kind folder: the part of the name before `/`.
+    pub fn kind(&self) -> &str {
+        self.name.split('/').next().unwrap_or("")
+    }
+
+    /// Option defaults as one JSON object, the shape rules deserialize their options from.
+    pub fn default_options(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.options.iter().map(|o| (o.name.clone(), o.default.clone())).collect())
+    }
+
+    pub fn docs_url(&self) -> String {
+        format!("https://github.com/andon-lint/andon/blob/main/{}", self.file)
+    }
+}
+
+/// Every catalog entry, or the first error in the catalog (a build defect, caught by tests).
+pub fn load() -> Result<&'static [RuleMeta], String> {
+    static CATALOG: OnceLock<Result<Vec<RuleMeta>, String>> = OnceLock::new();
+    CATALOG
+        .get_or_init(|| FILES.iter().map(|(path, text)| parse_entry(path, text)).collect())
+        .as_ref()
+        .map(Vec::as_slice)
+        .map_err(Clone::clone)
+}
+
+fn parse_entry(path: &str, text: &str) -> Result<RuleMeta, String> {
+    let tree = yaml::parse(text, &Limits::default());
+    if let Some(e) = tree.errors.first() {
+        return Err(format!("{path}: {}", e.message));
+    }
+    let doc = tree.docs.first().ok_or_else(|| format!("{path}: empty"))?;
+    let root = doc.root.as_ref().ok_or_else(|| format!("{path}: empty"))?;
+    let mut meta: RuleMeta = serde_json::from_value(to_json(doc, root)).map_err(|e| format!("{path}: {e}"))?;
+    meta.file = path.to_string();
+    Ok(meta)
+}
+
+/// Paths of the catalog files, for the catalog test.
+pub fn files() -> impl Iterator<Item = &'static str> {
+    FILES.iter().map(|(p, _)| *p)
+}

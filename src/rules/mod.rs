@@ -1,0 +1,154 @@
+//! Rules: the `Rule` trait, what a rule reports into, and the registry of every rule.
+//!
+//! A rule reads the model and reports diagnostics; it never prints, never touches files, never
+//! knows the output format or the config file (its options arrive as a typed struct).
+
+pub mod catalog;
+
+pub mod alertmanager;
+pub mod andon;
+pub mod appconfig;
+pub mod compose;
+pub mod dockerfile;
+pub mod env;
+pub mod k8s;
+pub mod project;
+pub mod prometheus;
+
+use crate::diagnostic::{Diagnostic, Fix, Label, Severity};
+use crate::model::repo::RepoIndex;
+use crate::model::File;
+use crate::source::Span;
+use serde::de::DeserializeOwned;
+
+/// One check. `name` keys its catalog entry (`rules/<kind>/<rule-name>.yaml`), which holds its
+/// id, severity, checklist item, options and docs.
+pub trait Rule: Send + Sync {
+    fn name(&self) -> &'static str;
+
+    /// Checks one file. Most rules look at one kind of file and return at once for others.
+    fn check_file(&self, _file: &File, _out: &mut Sink) {}
+
+    /// Checks what only the whole repository shows, once every file is parsed.
+    fn check_project(&self, _project: &Project, _out: &mut Sink) {}
+}
+
+/// Everything a project rule sees.
+pub struct Project<'a> {
+    pub files: &'a [File],
+    pub repo: &'a RepoIndex,
+}
+
+impl Project<'_> {
+    pub fn file(&self, path: &str) -> Option<&File> {
+        self.files.iter().find(|f| f.path() == path)
+    }
+}
+
+/// Where a rule reports. It knows the rule, the current file and the rule's options.
+pub struct Sink<'a> {
+    rule: &'static str,
+    severity: Severity,
+    path: &'a str,
+    options: &'a serde_json::Value,
+    out: Vec<Diagnostic>,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(rule: &'static str, severity: Severity, path: &'a str, options: &'a serde_json::Value) -> Self {
+        Sink {
+            rule,
+            severity,
+            path,
+            options,
+            out: Vec::new(),
+        }
+    }
+
+    /// The rule's options, catalog defaults overlaid by configuration.
+    pub fn options<T: DeserializeOwned + Default>(&self) -> T {
+        serde_json::from_value(self.options.clone()).unwrap_or_default()
+    }
+
+    /// Reports at `span` of the current file.
+    pub fn report(&mut self, span: Span, message: impl Into<String>) -> Report<'_> {
+        let path = self.path.to_string();
+        self.report_in(&path, span, message)
+    }
+
+    /// Reports at `span` of the file at `path` (for project rules).
+    pub fn report_in(&mut self, path: &str, span: Span, message: impl Into<String>) -> Report<'_> {
+        self.out.push(Diagnostic {
+            rule: self.rule,
+            severity: self.severity,
+            path: path.to_string(),
+            span,
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+            fix: None,
+            secrets: Vec::new(),
+        });
+        let last = self.out.len() - 1;
+        Report(&mut self.out[last])
+    }
+
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.out
+    }
+}
+
+/// Adds details to a diagnostic just reported.
+pub struct Report<'a>(&'a mut Diagnostic);
+
+impl Report<'_> {
+    pub fn help(self, help: impl Into<String>) -> Self {
+        self.0.help = Some(help.into());
+        self
+    }
+
+    pub fn label(self, span: Span, message: impl Into<String>) -> Self {
+        self.0.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn fix(self, fix: Fix) -> Self {
+        self.0.fix = Some(fix);
+        self
+    }
+
+    pub fn fix_opt(self, fix: Option<Fix>) -> Self {
+        self.0.fix = fix;
+        self
+    }
+
+    /// Marks `span` as holding a secret: no output shows it in full.
+    pub fn secret(self, span: Span) -> Self {
+        self.0.secrets.push(span);
+        self
+    }
+
+    /// Overrides the catalog severity for this one finding (e.g. a milder variant).
+    pub fn severity(self, severity: Severity) -> Self {
+        self.0.severity = severity;
+        self
+    }
+}
+
+/// Every rule andon has, from each kind's registry.
+pub fn registry() -> Vec<&'static dyn Rule> {
+    let mut all = Vec::new();
+    all.extend(alertmanager::rules());
+    all.extend(andon::rules());
+    all.extend(appconfig::rules());
+    all.extend(compose::rules());
+    all.extend(dockerfile::rules());
+    all.extend(env::rules());
+    all.extend(k8s::rules());
+    all.extend(project::rules());
+    all.extend(prometheus::rules());
+    all
+}

@@ -1,0 +1,353 @@
+//! PromQL and the small languages around it: Prometheus durations, the PromQL expression tree
+//! (through `promql-parser`, which keeps no positions), and Go-template actions in labels and
+//! annotations.
+
+use promql_parser::label::Matchers;
+use promql_parser::parser::{self, Expr, LabelModifier};
+use std::time::Duration;
+
+pub use promql_parser::parser::Expr as PromExpr;
+
+/// Parses a PromQL expression. The error is promql-parser's message, without a position.
+pub fn parse(expr: &str) -> Result<Expr, String> {
+    // The parser is a generated LALR parser over arbitrary input: a panic inside it must not
+    // take the run down, so it becomes an ordinary error.
+    let input = expr.to_string();
+    std::panic::catch_unwind(move || parser::parse(&input))
+        .unwrap_or_else(|_| Err("the PromQL parser failed on this expression".to_string()))
+}
+
+/// A Prometheus duration: `1h30m`, `5m`, `90s`, `500ms`, `1d`, `2w`, `1y` (units in descending
+/// order, each at most once). Plain seconds (`300`) are not durations in rule files.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let s = text.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if s == "0" {
+        return Some(Duration::ZERO);
+    }
+    const UNITS: [(&str, u64); 8] = [
+        ("y", 365 * 86_400_000),
+        ("w", 7 * 86_400_000),
+        ("d", 86_400_000),
+        ("h", 3_600_000),
+        ("m", 60_000),
+        ("s", 1_000),
+        ("ms", 1),
+        ("", 0),
+    ];
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    let mut total: u64 = 0;
+    let mut last_unit = 0usize;
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if start == i {
+            return None;
+        }
+        let n: u64 = s[start..i].parse().ok()?;
+        let ustart = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let unit = &s[ustart..i];
+        let pos = UNITS[..7].iter().position(|(u, _)| *u == unit)?;
+        // `ms` sorts after `s` in the table, so order is checked on the table index.
+        if pos < last_unit || (total > 0 && pos == last_unit) {
+            return None;
+        }
+        last_unit = pos;
+        total = total.checked_add(n.checked_mul(UNITS[pos].1)?)?;
+    }
+    Some(Duration::from_millis(total))
+}
+
+/// Formats a duration the way Prometheus prints it (`1m30s`, `5m`, `250ms`).
+pub fn format_duration(d: Duration) -> String {
+    let mut ms = d.as_millis() as u64;
+    if ms == 0 {
+        return "0s".into();
+    }
+    let mut out = String::new();
+    for (unit, size) in [("d", 86_400_000u64), ("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)] {
+        if ms >= size {
+            out.push_str(&format!("{}{unit}", ms / size));
+            ms %= size;
+        }
+    }
+    out
+}
+
+/// Calls `f` on every node of the expression, parents before children.
+pub fn walk<'a>(expr: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
+    f(expr);
+    match expr {
+        Expr::Aggregate(a) => {
+            if let Some(p) = &a.param {
+                walk(p, f);
+            }
+            walk(&a.expr, f);
+        }
+        Expr::Unary(u) => walk(&u.expr, f),
+        Expr::Binary(b) => {
+            walk(&b.lhs, f);
+            walk(&b.rhs, f);
+        }
+        Expr::Paren(p) => walk(&p.expr, f),
+        Expr::Subquery(s) => walk(&s.expr, f),
+        Expr::Call(c) => c.args.args.iter().for_each(|a| walk(a, f)),
+        Expr::Extension(e) => e.expr.children().iter().for_each(|c| walk(c, f)),
+        Expr::NumberLiteral(_) | Expr::StringLiteral(_) | Expr::VectorSelector(_) | Expr::MatrixSelector(_) => {}
+    }
+}
+
+/// A range-vector function applied to a selector with a literal window: `rate(x[1m])`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RangeCall {
+    pub function: &'static str,
+    pub metric: Option<String>,
+    pub window: Duration,
+}
+
+/// Every `rate`/`irate`/`increase`/`delta`/… call over a matrix selector.
+pub fn range_calls(expr: &Expr) -> Vec<RangeCall> {
+    let mut out = Vec::new();
+    walk(expr, &mut |e| {
+        if let Expr::Call(c) = e {
+            for a in &c.args.args {
+                if let Expr::MatrixSelector(m) = a.as_ref() {
+                    out.push(RangeCall {
+                        function: c.func.name,
+                        metric: m.vs.name.clone(),
+                        window: m.range,
+                    });
+                }
+            }
+        }
+    });
+    out
+}
+
+/// An aggregation's `by (…)` labels, with the operator's name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grouping {
+    pub op: String,
+    pub by: Vec<String>,
+}
+
+/// Every `sum by (…)`, `count by (…)`, … in the expression (not `without`).
+pub fn groupings(expr: &Expr) -> Vec<Grouping> {
+    let mut out = Vec::new();
+    walk(expr, &mut |e| {
+        if let Expr::Aggregate(a) = e {
+            if let Some(LabelModifier::Include(ls)) = &a.modifier {
+                out.push(Grouping {
+                    op: a.op.to_string(),
+                    by: ls.labels.clone(),
+                });
+            }
+        }
+    });
+    out
+}
+
+/// The metric names the expression selects (from `name{…}` and `{__name__="name"}`).
+pub fn metric_names(expr: &Expr) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(expr, &mut |e| {
+        let (name, matchers): (&Option<String>, &Matchers) = match e {
+            Expr::VectorSelector(v) => (&v.name, &v.matchers),
+            Expr::MatrixSelector(m) => (&m.vs.name, &m.vs.matchers),
+            _ => return,
+        };
+        if let Some(n) = name {
+            out.push(n.clone());
+        }
+        for m in &matchers.matchers {
+            if m.name == "__name__" {
+                out.push(m.value.clone());
+            }
+        }
+    });
+    out
+}
+
+/// The names of the functions the expression calls.
+pub fn function_names(expr: &Expr) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    walk(expr, &mut |e| {
+        if let Expr::Call(c) = e {
+            out.push(c.func.name);
+        }
+    });
+    out
+}
+
+/// Where `needle` first occurs in `text` as a whole word (not inside an identifier).
+pub fn find_word(text: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':';
+    let mut from = 0;
+    while let Some(rel) = text.get(from..)?.find(needle) {
+        let at = from + rel;
+        let before = text[..at].chars().next_back();
+        let after = text[at + needle.len()..].chars().next();
+        let starts_word = needle.chars().next().is_some_and(is_ident);
+        let ends_word = needle.chars().next_back().is_some_and(is_ident);
+        if !(starts_word && before.is_some_and(is_ident)) && !(ends_word && after.is_some_and(is_ident)) {
+            return Some(at);
+        }
+        from = at + needle.len();
+    }
+    None
+}
+
+/// A problem in the Go-template actions of a label or annotation value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateError {
+    /// Byte offset into the value where the problem is.
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Checks the `{{ … }}` actions of a template: every action closed, no action opened inside
+/// another, quotes balanced within an action, and `if`/`range`/`with`/`define`/`block` balanced
+/// with `end`. A structural check, not a full Go-template parser.
+pub fn check_template(text: &str) -> Option<TemplateError> {
+    let mut depth: Vec<(usize, &str)> = Vec::new();
+    let mut rest = 0;
+    while let Some(rel) = text[rest..].find("{{") {
+        let open = rest + rel;
+        let body_start = open + 2;
+        let Some(close_rel) = find_action_end(&text[body_start..]) else {
+            return Some(TemplateError {
+                offset: open,
+                message: "`{{` is never closed with `}}`".into(),
+            });
+        };
+        let body = &text[body_start..body_start + close_rel];
+        let word = body
+            .trim_start_matches('-')
+            .trim()
+            .split(|c: char| c.is_whitespace() || c == '(')
+            .next()
+            .unwrap_or("");
+        match word {
+            "if" | "range" | "with" | "define" | "block" => depth.push((open, word_static(word))),
+            "end" => {
+                if depth.pop().is_none() {
+                    return Some(TemplateError {
+                        offset: open,
+                        message: "`{{ end }}` without an open `if`, `range` or `with`".into(),
+                    });
+                }
+            }
+            _ => {}
+        }
+        rest = body_start + close_rel + 2;
+    }
+    if let Some((at, word)) = depth.pop() {
+        return Some(TemplateError {
+            offset: at,
+            message: format!("`{{{{ {word} }}}}` is never closed with `{{{{ end }}}}`"),
+        });
+    }
+    None
+}
+
+fn word_static(word: &str) -> &'static str {
+    match word {
+        "if" => "if",
+        "range" => "range",
+        "with" => "with",
+        "define" => "define",
+        _ => "block",
+    }
+}
+
+/// The offset of the `}}` that ends an action, skipping quoted strings inside it.
+fn find_action_end(body: &str) -> Option<usize> {
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    let mut quote: Option<u8> = None;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match quote {
+            Some(q) => {
+                if c == b'\\' && q == b'"' {
+                    i += 1;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => {
+                if c == b'"' || c == b'`' || c == b'\'' {
+                    quote = Some(c);
+                } else if c == b'}' && bytes.get(i + 1) == Some(&b'}') {
+                    return Some(i);
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("5m"), Some(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("1m30s500ms"), Some(Duration::from_millis(90_500)));
+        assert_eq!(parse_duration("0s"), Some(Duration::ZERO));
+        assert_eq!(parse_duration("0"), Some(Duration::ZERO));
+        assert_eq!(parse_duration("5"), None);
+        assert_eq!(parse_duration("m5"), None);
+        assert_eq!(parse_duration("5m1h"), None);
+        assert_eq!(parse_duration("5x"), None);
+        assert_eq!(format_duration(Duration::from_secs(90)), "1m30s");
+    }
+
+    #[test]
+    fn ranges_and_groupings() {
+        let e = parse("sum by (job, user_id) (rate(http_requests_total[30s])) > 1").unwrap();
+        let r = range_calls(&e);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].function, "rate");
+        assert_eq!(r[0].window, Duration::from_secs(30));
+        assert_eq!(groupings(&e)[0].by, vec!["job", "user_id"]);
+        assert_eq!(metric_names(&e), vec!["http_requests_total"]);
+    }
+
+    #[test]
+    fn parse_errors_are_errors() {
+        assert!(parse("rate(x[5m]").is_err());
+        assert!(parse("up == 0").is_ok());
+    }
+
+    #[test]
+    fn words() {
+        assert_eq!(find_word("foo_bar + bar", "bar"), Some(10));
+        assert_eq!(find_word("rate(x[5m])", "[5m]"), Some(6));
+    }
+
+    #[test]
+    fn templates() {
+        assert_eq!(check_template("{{ $labels.job }} is {{ $value | humanize }}"), None);
+        assert_eq!(check_template("{{ if gt $value 1.0 }}high{{ end }}"), None);
+        assert_eq!(check_template(r#"{{ "}}" }}"#), None);
+        assert!(check_template("{{ $labels.job } down").is_some());
+        assert!(check_template("{{ if $value }}x").is_some());
+        assert!(check_template("{{ end }}").is_some());
+    }
+}

@@ -1,0 +1,363 @@
+//! The binary as users run it: exit codes, formats, hostile inputs, secrets.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_andon")
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs andon in `dir`, killing it after 30 s: a hang detector, not a timing assertion.
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("andon starts");
+    let started = Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            return child.wait_with_output().expect("output");
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("andon {args:?} in {} hung for 30 s", dir.display());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn json_of(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn rules_in(report: &serde_json::Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["name"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn demo_has_findings_and_exits_1() {
+    let out = run_in(&repo(), &["check", "examples/demo"]);
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("examples/demo/"), "paths relative to the current folder: {text}");
+    assert!(text.contains("checked "), "summary line: {text}");
+}
+
+#[test]
+fn json_report_validates_against_its_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(repo().join("schemas/andon-report.schema.json")).expect("schema")).expect("schema JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for dir in ["examples/demo", "fixtures"] {
+        let out = run_in(&repo(), &["check", dir, "--format", "json", "--fail-on", "never"]);
+        assert_eq!(out.status.code(), Some(0));
+        let report = json_of(&out);
+        let errors: Vec<String> = validator
+            .iter_errors(&report)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{dir}: {errors:?}");
+        assert!(
+            !report["diagnostics"].as_array().expect("array").is_empty(),
+            "{dir} should have findings"
+        );
+    }
+}
+
+#[test]
+fn output_is_deterministic_and_sorted() {
+    let a = run_in(&repo(), &["check", "fixtures", "--format", "json"]);
+    let b = run_in(&repo(), &["check", "fixtures", "--format", "json"]);
+    assert_eq!(a.stdout, b.stdout);
+    let report = json_of(&a);
+    let keys: Vec<(String, u64, u64, String)> = report["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap_or("").to_string(),
+                d["start"]["line"].as_u64().unwrap_or(0),
+                d["start"]["column"].as_u64().unwrap_or(0),
+                d["rule"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+}
+
+#[test]
+fn fail_on_decides_the_exit_code() {
+    let never = run_in(&repo(), &["check", "examples/demo", "--fail-on", "never"]);
+    assert_eq!(never.status.code(), Some(0));
+    let info = run_in(&repo(), &["check", "examples/demo", "--fail-on", "info"]);
+    assert_eq!(info.status.code(), Some(1));
+}
+
+#[test]
+fn missing_path_and_bad_arguments_exit_2_with_one_line() {
+    let out = run_in(&repo(), &["check", "does/not/exist"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("does/not/exist"));
+    let bad = run_in(&repo(), &["check", "--format", "yaml"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let unknown = run_in(&repo(), &["check", "--select", "NOPE999"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let no_sub = run_in(&repo(), &[]);
+    assert_eq!(no_sub.status.code(), Some(2), "no implicit default subcommand");
+}
+
+#[test]
+fn empty_repository_says_so() {
+    let dir = tempfile::tempdir().expect("tmp");
+    fs::write(dir.path().join("notes.txt"), "hello").expect("write");
+    let out = run_in(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no deployment files"));
+    let strict = run_in(dir.path(), &["check", "--error-on-empty"]);
+    assert_eq!(strict.status.code(), Some(2));
+}
+
+#[test]
+fn select_and_ignore_pick_rules() {
+    let only = run_in(
+        &repo(),
+        &["check", "fixtures", "--format", "json", "--select", "AND", "--fail-on", "never"],
+    );
+    let names = rules_in(&json_of(&only));
+    assert!(!names.is_empty() && names.iter().all(|n| n.starts_with("andon/")), "{names:?}");
+    let without = run_in(
+        &repo(),
+        &["check", "fixtures", "--format", "json", "--ignore", "andon", "--fail-on", "never"],
+    );
+    assert!(rules_in(&json_of(&without)).iter().all(|n| !n.starts_with("andon/")));
+}
+
+#[test]
+fn rules_and_explain_describe_the_catalog() {
+    let list = run_in(&repo(), &["rules", "--format", "json"]);
+    assert_eq!(list.status.code(), Some(0));
+    let rows = json_of(&list);
+    let rows = rows.as_array().expect("array");
+    assert!(rows.iter().any(|r| r["id"] == "AND001"));
+    for r in rows {
+        for key in ["id", "name", "kind", "severity", "enabled", "checklist", "fixable"] {
+            assert!(r.get(key).is_some(), "rules --format json lacks {key}");
+        }
+    }
+    let explain = run_in(&repo(), &["explain", "andon/parse-error"]);
+    let text = String::from_utf8_lossy(&explain.stdout);
+    assert!(
+        text.contains("AND001") && text.contains("## Why") && text.contains("## Fix"),
+        "{text}"
+    );
+    assert_eq!(run_in(&repo(), &["explain", "XYZ123"]).status.code(), Some(2));
+}
+
+#[test]
+fn show_files_lists_kinds_and_skips() {
+    let out = run_in(&repo(), &["check", "examples/demo", "--show-files", "--quiet"]);
+    let listing = String::from_utf8_lossy(&out.stderr);
+    assert!(listing.contains("examples/demo/Dockerfile\tdockerfile"), "{listing}");
+    assert!(listing.contains("examples/demo/k8s/deployment.yaml\tkubernetes"), "{listing}");
+    assert!(listing.contains("examples/demo/README.md\tskipped:"), "{listing}");
+}
+
+/// Files no parser should choke on. Each must end in a finding or nothing, never a crash.
+fn hostile(dir: &Path) {
+    let mut bomb = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+    {
+        bomb.push_str(&format!(
+            "{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+        ));
+    }
+    bomb.push_str("services:\n  x:\n    <<: *i\n    image: nginx:1\n");
+    fs::write(dir.join("compose.yaml"), bomb).expect("write");
+    fs::write(
+        dir.join("deep.yaml"),
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\ndata: {}{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        ),
+    )
+    .expect("write");
+    fs::write(dir.join("deep.json"), "[".repeat(200_000)).expect("write");
+    fs::create_dir_all(dir.join("config")).expect("mkdir");
+    fs::write(dir.join("config/production.toml"), format!("a = {}", "[".repeat(100_000))).expect("write");
+    fs::write(dir.join("Dockerfile"), b"FROM scratch\x00\x01\x02binary").expect("write");
+    fs::write(dir.join("Dockerfile.utf16"), [0xFFu8, 0xFE, b'F', 0, b'R', 0]).expect("write");
+    fs::write(dir.join("Dockerfile.latin1"), b"FROM debian:12\nLABEL who=\"Jos\xe9\"\n").expect("write");
+    fs::write(dir.join("broken.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: [unclosed\n").expect("write");
+    fs::write(dir.join("heredoc.Dockerfile"), "FROM alpine:3\nRUN <<EOF\nnever closed\n").expect("write");
+    fs::write(dir.join(".env"), "A=\"unterminated\nB\n=novalue\n").expect("write");
+    #[cfg(unix)]
+    {
+        let _ = std::os::unix::fs::symlink(".", dir.join("loop"));
+        let _ = std::os::unix::fs::symlink("missing-target", dir.join("dangling.yaml"));
+        let _ = Command::new("mkfifo").arg(dir.join("pipe.yaml")).status();
+    }
+}
+
+#[test]
+fn hostile_inputs_become_findings_not_crashes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    hostile(dir.path());
+    let out = run_in(dir.path(), &["check", "--format", "json", "--show-files"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "exit {:?}: {err}", out.status.code());
+    let names = rules_in(&json_of(&out));
+    assert!(names.iter().any(|n| n == "andon/unreadable-file"), "{names:?}");
+    assert!(names.iter().any(|n| n == "andon/parse-error"), "{names:?}");
+    assert!(err.contains("pipe.yaml\tskipped"), "FIFO skipped: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn too_large_files_are_reported_not_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    fs::write(dir.path().join("Dockerfile"), format!("FROM alpine:3\n{}", "# pad\n".repeat(2000))).expect("write");
+    let out = run_in(dir.path(), &["check", "--format", "json", "--max-file-size", "1000"]);
+    assert!(rules_in(&json_of(&out)).contains(&"andon/file-too-large".to_string()));
+}
+
+#[test]
+fn paths_are_relative_without_dotdot() {
+    let out = run_in(
+        &repo().join("src"),
+        &["check", "../examples/demo", "--format", "json", "--fail-on", "never"],
+    );
+    let report = json_of(&out);
+    for d in report["diagnostics"].as_array().expect("array") {
+        let p = d["path"].as_str().unwrap_or("");
+        assert!(!p.starts_with('/') && !p.split('/').any(|c| c == ".."), "{p}");
+    }
+    let rooted = run_in(
+        &repo(),
+        &[
+            "check",
+            "examples/demo",
+            "--root",
+            "examples",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+    );
+    let report = json_of(&rooted);
+    assert!(report["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .all(|d| d["path"].as_str().unwrap_or("").starts_with("demo/")));
+}
+
+#[test]
+fn fingerprints_survive_lines_inserted_above() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let body = "services:\n  web:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n  bad: [\n";
+    fs::write(dir.path().join("compose.yaml"), body).expect("write");
+    let before = json_of(&run_in(dir.path(), &["check", "--format", "json"]));
+    fs::write(dir.path().join("compose.yaml"), format!("# a comment\n# another\n{body}")).expect("write");
+    let after = json_of(&run_in(dir.path(), &["check", "--format", "json"]));
+    let prints = |r: &serde_json::Value| -> Vec<String> {
+        r["diagnostics"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|d| d["fingerprint"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert!(!prints(&before).is_empty());
+    assert_eq!(prints(&before), prints(&after));
+    let lines = |r: &serde_json::Value| -> Vec<u64> {
+        r["diagnostics"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|d| d["start"]["line"].as_u64().unwrap_or(0))
+            .collect()
+    };
+    assert_ne!(lines(&before), lines(&after));
+}
+
+/// Every file of the public corpus and the seed examples: no crash, no exit 2, no hang, and
+/// each corpus file classified as MANIFEST.tsv says. Skipped when ../shared is absent.
+#[test]
+fn corpus_and_seeds_are_handled() {
+    let shared = repo().join("../shared");
+    if !shared.join("corpus/MANIFEST.tsv").exists() {
+        eprintln!("skipped: ../shared/corpus is absent");
+        return;
+    }
+    for dir in ["corpus", "seed-examples"] {
+        let out = run_in(&shared, &["check", dir, "--format", "json", "--fail-on", "never", "--show-files"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{dir}: {err}");
+        let report = json_of(&out);
+        assert!(
+            !rules_in(&report).iter().any(|n| n == "andon/internal-error"),
+            "{dir}: internal errors: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        if dir == "corpus" {
+            check_manifest(&shared, &err);
+        }
+    }
+}
+
+fn check_manifest(shared: &Path, listing: &str) {
+    let kinds: std::collections::HashMap<&str, &str> = listing.lines().filter_map(|l| l.split_once('\t')).collect();
+    let manifest = fs::read_to_string(shared.join("corpus/MANIFEST.tsv")).expect("manifest");
+    let mut wrong = Vec::new();
+    for row in manifest.lines().skip(1) {
+        let mut cols = row.split('\t');
+        let (Some(kind), Some(file)) = (cols.next(), cols.next()) else {
+            continue;
+        };
+        let expected = match kind {
+            "k8s" => "kubernetes",
+            other => other,
+        };
+        let got = kinds.get(format!("corpus/{file}").as_str()).copied().unwrap_or("missing");
+        if got != expected && !known_manifest_disagreement(file) {
+            wrong.push(format!("{file}: manifest {kind}, andon {got}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} files classified differently from MANIFEST.tsv:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// Corpus files whose MANIFEST kind andon deliberately does not share, with the reason.
+fn known_manifest_disagreement(file: &str) -> bool {
+    KNOWN_DISAGREEMENTS.iter().any(|(f, _why)| *f == file)
+}
+
+const KNOWN_DISAGREEMENTS: &[(&str, &str)] = &[];
