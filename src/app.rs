@@ -2,7 +2,8 @@
 //! touches the file system after discovery.
 
 use crate::classify::classify_tree;
-use crate::cli::{CheckArgs, Cli, Color, Command, FailOn, Format, ListFormat};
+use crate::cli::{CheckArgs, ChecklistArgs, ChecklistFormat, Cli, Color, Command, FailOn, Format, ListFormat, SchemaKind};
+use crate::config::Config;
 use crate::diagnostic::Severity;
 use crate::discover::{self, ConfigFormat, FileKind, Syntax};
 use crate::engine::{self, Finding, RuleSet};
@@ -11,21 +12,70 @@ use crate::model::{File, Parsed, ReadError};
 use crate::report::{self, ReportInput};
 use crate::source::SourceFile;
 use crate::syntax::{self, Limits};
+use clap::CommandFactory;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+const REPORT_SCHEMA: &str = include_str!("../schemas/andon-report.schema.json");
 
 /// Runs the command; `Ok` carries the exit code, `Err` a one-line reason for exit 2.
 pub fn run(cli: Cli) -> Result<u8, String> {
     match cli.command {
         Command::Check(args) => check(&args),
+        Command::Checklist(args) => checklist(&args),
         Command::Rules(args) => {
             print(&crate::explain::rules_list(args.format == ListFormat::Json)?);
             Ok(0)
         }
         Command::Explain { rule } => {
             print(&crate::explain::explain(&rule)?);
+            Ok(0)
+        }
+        Command::Init { force } => {
+            let path = Path::new(".andon.yaml");
+            if path.exists() && !force {
+                return Err(".andon.yaml already exists (use --force to replace it)".into());
+            }
+            let text = crate::init::starter(Path::new("."))?;
+            std::fs::write(path, text).map_err(|e| format!(".andon.yaml: {e}"))?;
+            eprintln!("andon: wrote .andon.yaml");
+            Ok(0)
+        }
+        Command::Schema { which } => {
+            let schema = match which {
+                SchemaKind::Config => crate::config::schema::config_schema()?,
+                SchemaKind::Report => serde_json::from_str(REPORT_SCHEMA).map_err(|e| e.to_string())?,
+            };
+            print(&format!("{}\n", serde_json::to_string_pretty(&schema).unwrap_or_default()));
+            Ok(0)
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "andon", &mut out);
+            print(&String::from_utf8_lossy(&out));
+            Ok(0)
+        }
+        Command::Man { out_dir: None } => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(|e| format!("cannot render the man page: {e}"))?;
+            print(&String::from_utf8_lossy(&out));
+            Ok(0)
+        }
+        Command::Man { out_dir: Some(dir) } => {
+            let cannot = |e: std::io::Error| format!("cannot write man pages to {}: {e}", dir.display());
+            std::fs::create_dir_all(&dir).map_err(cannot)?;
+            clap_mangen::generate_to(Cli::command(), &dir).map_err(cannot)?;
+            Ok(0)
+        }
+        Command::GenerateDocs { dir } => {
+            let written = crate::docs::write(&dir)?;
+            eprintln!("andon: wrote {written} files under {}", dir.display());
             Ok(0)
         }
     }
@@ -41,20 +91,60 @@ fn print(s: &str) {
 pub struct Checked {
     pub files: Vec<File>,
     pub findings: Vec<Finding>,
+    /// Findings a suppression covers, with its reason.
+    pub suppressed: Vec<(Finding, String)>,
     pub skipped: Vec<(String, String)>,
 }
 
+/// How files are read for one run.
+#[derive(Default)]
+pub struct LoadOptions {
+    pub max_file_size: u64,
+    pub config: Config,
+    /// Texts to use instead of the files on disk (by output path): fixes in progress, or an
+    /// editor's buffer read from standard input.
+    pub texts: HashMap<String, String>,
+    /// Bumped once per file read, for the progress line.
+    pub progress: Option<Arc<AtomicUsize>>,
+}
+
+impl LoadOptions {
+    pub fn new(max_file_size: u64, config: Config) -> Self {
+        LoadOptions {
+            max_file_size,
+            config,
+            texts: HashMap::new(),
+            progress: None,
+        }
+    }
+}
+
 /// Discovers, parses and checks `paths` with `rules`.
-pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, max_file_size: u64) -> Result<Checked, String> {
+pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &LoadOptions) -> Result<Checked, String> {
     for p in paths {
         if std::fs::symlink_metadata(p).is_err() {
             return Err(format!("{}: no such file or folder", p.display()));
         }
     }
     let walk = discover::walk(paths, base);
-    let repo = RepoIndex::new(walk.files.iter().map(|f| f.display.clone()));
+    let mut repo = RepoIndex::new(walk.files.iter().map(|f| f.display.clone()));
+    repo.texts = repo_texts(&walk, opts.max_file_size);
+    repo.roots = repo_roots(paths, base);
     let mut skipped = walk.skipped;
-    let loaded: Vec<Result<File, (String, String)>> = walk.files.par_iter().map(|w| load(&w.abs, &w.display, max_file_size)).collect();
+    let loaded: Vec<Result<File, (String, String)>> = walk
+        .files
+        .par_iter()
+        .map(|w| {
+            if opts.config.is_excluded(&w.display) {
+                return Err((w.display.clone(), "excluded by the config".to_string()));
+            }
+            let loaded = load(&w.abs, &w.display, opts);
+            if let Some(count) = &opts.progress {
+                count.fetch_add(1, Ordering::Relaxed);
+            }
+            loaded
+        })
+        .collect();
     let mut files = Vec::new();
     for l in loaded {
         match l {
@@ -63,23 +153,38 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, max_file_siz
         }
     }
     skipped.sort();
-    let findings = engine::run(&files, &repo, rules);
-    Ok(Checked { files, findings, skipped })
+    let outcome = engine::run(&files, &repo, rules);
+    Ok(Checked {
+        files,
+        findings: outcome.findings,
+        suppressed: outcome.suppressed,
+        skipped,
+    })
 }
 
 /// Reads, parses and classifies one file; `Err` for files that are not deployment files.
-fn load(abs: &Path, display: &str, max: u64) -> Result<File, (String, String)> {
-    let syntax = discover::syntax_for(display);
+fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File, (String, String)> {
+    let forced = opts.config.kind_for(display);
+    let syntax = match forced {
+        Some(kind) => syntax_of_kind(kind, display),
+        None => discover::syntax_for(display),
+    };
     if let Syntax::Skip(why) = syntax {
         return Err((display.to_string(), why.to_string()));
     }
-    let production = !discover::is_non_production(display);
+    let production = !opts
+        .config
+        .non_production(display)
+        .unwrap_or_else(|| discover::is_non_production(display));
     let named_kind = match syntax {
         Syntax::Dockerfile => Some(FileKind::Dockerfile),
         Syntax::DotEnv => Some(FileKind::DotEnv),
         _ => None,
     };
-    let (text, read_error) = read_text(abs, max);
+    let (text, read_error) = match opts.texts.get(display) {
+        Some(t) => (t.clone(), None),
+        None => read_text(abs, opts.max_file_size),
+    };
     if let Some(err) = read_error {
         // A YAML/JSON/TOML file that cannot be read cannot be classified either; report it only
         // when its name already says it is a deployment file.
@@ -104,7 +209,10 @@ fn load(abs: &Path, display: &str, max: u64) -> Result<File, (String, String)> {
                 Syntax::Json => (syntax::json::parse(&text, &limits), ConfigFormat::Json),
                 _ => (syntax::toml::parse(&text, &limits), ConfigFormat::Toml),
             };
-            let (mut kind, why) = classify_tree(display, &text, &tree, format);
+            let (mut kind, why) = match forced {
+                Some(k) => (k, None),
+                None => classify_tree(display, &text, &tree, format),
+            };
             if kind == FileKind::Other && !tree.errors.is_empty() {
                 // A broken file named like a deployment file is reported, not skipped.
                 kind = guess_kind_by_name(display).unwrap_or(FileKind::Other);
@@ -122,6 +230,19 @@ fn load(abs: &Path, display: &str, max: u64) -> Result<File, (String, String)> {
         parsed,
         production,
     ))
+}
+
+/// The parser for a kind the config assigns, whatever the file's name says.
+fn syntax_of_kind(kind: FileKind, display: &str) -> Syntax {
+    match kind {
+        FileKind::Dockerfile => Syntax::Dockerfile,
+        FileKind::DotEnv => Syntax::DotEnv,
+        FileKind::AppConfig(ConfigFormat::Toml) => Syntax::Toml,
+        FileKind::AppConfig(ConfigFormat::Json) => Syntax::Json,
+        FileKind::Other => Syntax::Skip("mapped to `other` by the config"),
+        _ if display.to_ascii_lowercase().ends_with(".json") => Syntax::Json,
+        _ => Syntax::Yaml,
+    }
 }
 
 /// For files that cannot be parsed: what their name says they are.
@@ -193,11 +314,104 @@ fn read_text(path: &Path, max: u64) -> (String, Option<ReadError>) {
     }
 }
 
+/// The folder the config search starts from: the common folder of the paths checked.
+fn common_folder(paths: &[PathBuf]) -> PathBuf {
+    let abs: Vec<PathBuf> = paths.iter().map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())).collect();
+    let Some(first) = abs.first() else { return PathBuf::from(".") };
+    let mut common = if first.is_dir() {
+        first.clone()
+    } else {
+        first.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    for p in &abs[1..] {
+        while !p.starts_with(&common) {
+            if !common.pop() {
+                break;
+            }
+        }
+    }
+    common
+}
+
 fn check(args: &CheckArgs) -> Result<u8, String> {
     let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
     let base = args.root.clone().unwrap_or(cwd);
-    let rules = RuleSet::new(&args.select, &args.ignore)?;
-    let checked = check_paths(&args.paths, &base, &rules, args.max_file_size)?;
+    let scanned = match &args.stdin_filename {
+        Some(name) => vec![name.clone()],
+        None => args.paths.clone(),
+    };
+    let config = match crate::config::find(args.config.as_deref(), &common_folder(&scanned)) {
+        Some(path) => crate::config::load(&path)?,
+        None => Config::default(),
+    };
+    let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
+        (Some(f), _) => f,
+        (None, Some("warning")) => FailOn::Warning,
+        (None, Some("info")) => FailOn::Info,
+        (None, Some("never")) => FailOn::Never,
+        _ => FailOn::Error,
+    };
+    let mut select = args.select.clone();
+    if args.require_reasons && !select.is_empty() {
+        select.push(crate::suppress::IGNORE_WITHOUT_REASON.to_string());
+    }
+    let mut rules = RuleSet::build(&select, &args.ignore, &config)?;
+    if args.require_reasons {
+        rules.turn_on(crate::suppress::IGNORE_WITHOUT_REASON);
+    }
+    rules.foreign_ignores = !args.no_foreign_ignores;
+    // Files named one by one (a pre-commit hook passing filenames, an editor's buffer) are not
+    // the repository: a project rule would report what merely was not passed.
+    rules.skip_project_rules = args.stdin_filename.is_some() || args.paths.iter().all(|p| p.is_file());
+    let mut opts = LoadOptions::new(args.max_file_size, config);
+    let progress = crate::progress::Progress::on_stderr();
+    opts.progress = Some(progress.counter());
+
+    let fixing = args.fix || args.diff;
+    let (mut checked, changed) = if let Some(name) = &args.stdin_filename {
+        (check_stdin(name, &base, &rules, &mut opts)?, Vec::new())
+    } else if fixing {
+        fix_until_stable(args, &base, &rules, &mut opts)?
+    } else {
+        (check_paths(&args.paths, &base, &rules, &opts)?, Vec::new())
+    };
+    // Clears the progress line before anything else is printed.
+    drop(progress);
+    if args.diff {
+        let mut out = String::new();
+        for c in &changed {
+            out.push_str(&crate::fix::unified_diff(&c.path, &c.before, &c.after));
+        }
+        print(&out);
+        return Ok(u8::from(!changed.is_empty()));
+    }
+    if args.fix {
+        for c in &changed {
+            let abs = checked.files.iter().find(|f| f.path() == c.path).map(|f| f.source.abs_path.clone());
+            let Some(abs) = abs else { continue };
+            crate::fix::write_atomically(&abs, &c.after).map_err(|e| format!("{}: {e}", abs.display()))?;
+        }
+        if !changed.is_empty() {
+            eprintln!("andon: fixed {} file{}", changed.len(), if changed.len() == 1 { "" } else { "s" });
+        }
+    }
+
+    if let Some(path) = &args.write_baseline {
+        crate::baseline::write(path, &checked.findings)?;
+        eprintln!(
+            "andon: wrote {} findings to the baseline {}",
+            checked.findings.len(),
+            path.display()
+        );
+        return Ok(0);
+    }
+    let mut gone = 0;
+    if let Some(path) = &args.baseline {
+        let entries = crate::baseline::read(path)?;
+        let (new, missing) = crate::baseline::filter(std::mem::take(&mut checked.findings), &entries);
+        checked.findings = new;
+        gone = missing;
+    }
 
     if args.show_files {
         let mut listing = String::new();
@@ -223,9 +437,22 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         sources: checked.files.iter().map(|f| (f.path(), &f.source)).collect(),
         files_by_kind,
         files_checked: checked.files.len(),
+        rules: rules.enabled.iter().map(|e| e.meta).collect(),
+        suppressed: &checked.suppressed,
+        project_rules_skipped: rules.skip_project_rules,
     };
     let rendered = match args.format {
         Format::Json => report::json::render(&input),
+        Format::Sarif => report::sarif::render(
+            &input,
+            &report::sarif::Options {
+                category: &args.sarif_category,
+            },
+        ),
+        Format::Github => report::github::render(&input),
+        Format::Gitlab => report::gitlab::render(&input),
+        Format::Junit => report::junit::render(&input),
+        Format::Checkstyle => report::checkstyle::render(&input),
         Format::Human => {
             let color = match args.color {
                 Color::Always => true,
@@ -244,21 +471,47 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
             )
         }
     };
-    match &args.output {
-        Some(path) => std::fs::write(path, rendered).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-        None => print(&rendered),
+    match (&args.output, args.format) {
+        // Annotations only work on standard output; the file gets the job summary, appended
+        // because $GITHUB_STEP_SUMMARY may already hold other steps' text.
+        (Some(path), Format::Github) => {
+            print(&rendered);
+            let cannot = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+            let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(cannot)?;
+            file.write_all(report::github::summary_markdown(&input).as_bytes())
+                .map_err(cannot)?;
+        }
+        (Some(path), _) => {
+            std::fs::write(path, rendered).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            // The report went to a file; the CI log still shows what happened.
+            eprint!(
+                "{}",
+                report::human::render(
+                    &input,
+                    &report::human::Options {
+                        color: false,
+                        quiet: true,
+                        statistics: false
+                    }
+                )
+            );
+        }
+        (None, _) => print(&rendered),
+    }
+    if gone > 0 {
+        eprintln!("andon: {gone} baseline entr{} no longer occur", if gone == 1 { "y" } else { "ies" });
     }
 
     if checked.files.is_empty() {
         eprintln!(
             "andon: no deployment files found under {}",
-            args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            scanned.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         );
         if args.error_on_empty {
             return Ok(2);
         }
     }
-    let threshold = match args.fail_on {
+    let threshold = match fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Info => Some(Severity::Info),
@@ -266,4 +519,179 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     };
     let fails = threshold.is_some_and(|t| checked.findings.iter().any(|f| f.diag.severity >= t));
     Ok(u8::from(fails))
+}
+
+/// Checks standard input as the file `name` (an editor's buffer, saved or not): its kind comes
+/// from `name`, and no file is read from disk.
+fn check_stdin(name: &Path, base: &Path, rules: &RuleSet, opts: &mut LoadOptions) -> Result<Checked, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(opts.max_file_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    if bytes.len() as u64 > opts.max_file_size {
+        return Err(format!(
+            "standard input is larger than --max-file-size ({} bytes)",
+            opts.max_file_size
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "standard input is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let display = discover::display_path(name, name, base);
+    opts.texts.insert(display.clone(), text);
+    let abs = std::path::absolute(name).unwrap_or_else(|_| name.to_path_buf());
+    let loaded = if opts.config.is_excluded(&display) {
+        Err((display.clone(), "excluded by the config".to_string()))
+    } else {
+        load(&abs, &display, opts)
+    };
+    let (files, skipped) = match loaded {
+        Ok(file) => (vec![file], Vec::new()),
+        Err(skip) => (Vec::new(), vec![skip]),
+    };
+    let outcome = engine::run(&files, &RepoIndex::new([display]), rules);
+    Ok(Checked {
+        files,
+        findings: outcome.findings,
+        suppressed: outcome.suppressed,
+        skipped,
+    })
+}
+
+/// A file that fixes changed: its output path, its text before and after.
+struct FileChange {
+    path: String,
+    before: String,
+    after: String,
+}
+
+/// At most this many rounds of fixing: conflicting fixes are applied one per round, and the
+/// files re-checked in between.
+const MAX_FIX_PASSES: usize = 10;
+
+/// Applies fixes in memory until no finding offers one (or only overlapping ones remain
+/// unapplied), re-checking between rounds. Returns the final check and, per changed file,
+/// (path, original text, fixed text). Nothing is written here.
+fn fix_until_stable(args: &CheckArgs, base: &Path, rules: &RuleSet, opts: &mut LoadOptions) -> Result<(Checked, Vec<FileChange>), String> {
+    let mut originals: BTreeMap<String, String> = BTreeMap::new();
+    for _ in 0..MAX_FIX_PASSES {
+        let checked = check_paths(&args.paths, base, rules, opts)?;
+        let mut changed_any = false;
+        for file in &checked.files {
+            let edits: Vec<crate::diagnostic::Edit> = checked
+                .findings
+                .iter()
+                .filter(|f| f.diag.path == file.path())
+                .filter_map(|f| f.diag.fix.as_ref())
+                .filter(|fx| fx.applicability == crate::diagnostic::Applicability::Safe || args.unsafe_fixes)
+                .flat_map(|fx| fx.edits.iter().cloned())
+                .collect();
+            if edits.is_empty() {
+                continue;
+            }
+            let (fixed, _deferred) = crate::fix::apply_in_file(file.text(), &edits);
+            if fixed != file.text() {
+                originals.entry(file.path().to_string()).or_insert_with(|| file.text().to_string());
+                opts.texts.insert(file.path().to_string(), fixed);
+                changed_any = true;
+            }
+        }
+        if !changed_any {
+            let changed = originals
+                .into_iter()
+                .filter_map(|(path, before)| {
+                    let after = opts.texts.get(&path)?.clone();
+                    (after != before).then_some(FileChange { path, before, after })
+                })
+                .collect();
+            return Ok((checked, changed));
+        }
+    }
+    Err(format!("fixes did not settle after {MAX_FIX_PASSES} rounds; nothing was written"))
+}
+
+/// The documents and CI files project rules read (README, docs, workflows: see
+/// [`crate::model::repo::is_repo_text`]), at most 1 MiB each and 500 in all.
+fn repo_texts(walk: &discover::Walk, max: u64) -> Vec<(String, String)> {
+    walk.files
+        .iter()
+        .filter(|w| crate::model::repo::is_repo_text(&w.display))
+        .take(500)
+        .filter_map(|w| match read_text(&w.abs, max.min(1024 * 1024)) {
+            (text, None) => Some((w.display.clone(), text)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The scanned folders that are a repository's top, as output path prefixes.
+fn repo_roots(paths: &[PathBuf], base: &Path) -> Vec<String> {
+    paths
+        .iter()
+        .filter(|p| is_repository_top(p))
+        .filter_map(|p| {
+            // The output path of a file at the top of `p`, minus the file's name.
+            let probe = discover::display_path(&p.join("x"), p, base);
+            probe.strip_suffix('x').map(str::to_string)
+        })
+        .collect()
+}
+
+/// A folder holding `.git` or a README: the top of a repository, where repository-level items
+/// (CI, documentation) are judged.
+fn is_repository_top(dir: &Path) -> bool {
+    if !dir.is_dir() {
+        return false;
+    }
+    dir.join(".git").exists()
+        || std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().to_ascii_lowercase().starts_with("readme") && e.path().is_file())
+}
+
+/// `andon checklist`: one run with the configured rules, then each checklist item's state.
+fn checklist(args: &ChecklistArgs) -> Result<u8, String> {
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    let base = args.root.clone().unwrap_or(cwd);
+    let config = match crate::config::find(args.config.as_deref(), &common_folder(&args.paths)) {
+        Some(path) => crate::config::load(&path)?,
+        None => Config::default(),
+    };
+    let rules = RuleSet::build(&[], &[], &config)?;
+    let opts = LoadOptions::new(10 * 1024 * 1024, config);
+    let checked = check_paths(&args.paths, &base, &rules, &opts)?;
+    let input = crate::checklist::Input {
+        target: args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" "),
+        kinds: checked.files.iter().map(|f| f.kind).collect(),
+        files_checked: checked.files.len(),
+        has_prometheus_rules: !crate::model::prometheus::rule_files(&checked.files).is_empty(),
+        repository: args.paths.iter().any(|p| is_repository_top(p)),
+        catalog: crate::rules::catalog::load()?,
+        enabled: rules.enabled.iter().filter(|e| e.on).map(|e| e.meta.name.clone()).collect(),
+        findings: &checked.findings,
+        suppressed: &checked.suppressed,
+    };
+    let list = crate::checklist::evaluate(&input);
+    let rendered = match args.format {
+        ChecklistFormat::Human => report::checklist_human::render(&list),
+        ChecklistFormat::Markdown => report::checklist_md::render(&list),
+        ChecklistFormat::Json => report::checklist_json::render(&list),
+        ChecklistFormat::Html => report::checklist_html::render(&list),
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, rendered).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            eprintln!("andon: {}", report::checklist_human::summary(&list));
+        }
+        None => print(&rendered),
+    }
+    // A report, not a gate (`andon check` is the gate): it succeeds whatever the states.
+    Ok(0)
 }

@@ -42,10 +42,15 @@ fn is_compose_name(name: &str) -> bool {
     (name.starts_with("docker-compose") || name.starts_with("compose")) && (name.ends_with(".yml") || name.ends_with(".yaml"))
 }
 
-/// Helm chart templates are Go templates, not YAML: `{{` directives anywhere in a `templates/`
-/// folder, or a `{{-`/`{{ .Values` anywhere.
+/// Helm chart templates are Go templates, not YAML: `{{` directives in a `templates/` folder,
+/// or anywhere when they reach for Helm's own objects. Prometheus alert templates (`{{ $labels
+/// }}`, `{{- end }}`) are Go templates too, so a bare `{{-` proves nothing.
 fn is_helm_template(lower_path: &str, text: &str) -> bool {
-    (lower_path.contains("templates/") && text.contains("{{")) || text.contains("{{ .Values") || text.contains("{{- ")
+    text.contains("{{")
+        && (lower_path.contains("templates/")
+            || [".Values", ".Release.", ".Chart.", ".Capabilities.", "include \"", "template \""]
+                .iter()
+                .any(|t| text.contains(t)))
 }
 
 fn is_kubernetes_object(root: &Node) -> bool {
@@ -81,23 +86,45 @@ fn rule_file_verdict(roots: &[&Node]) -> Option<(FileKind, Option<&'static str>)
 }
 
 /// LogQL stream selectors are followed by a line filter or parser (`{app="x"} |= "err"`,
-/// `| json`), which PromQL never has.
+/// `| json`), which PromQL never has. PromQL's own `!=`/`!~` live inside `{…}` label matchers,
+/// so only the text outside braces and quotes is looked at.
 fn is_logql(expr: &str) -> bool {
-    [
-        "|=",
-        "!=\"",
-        "|~",
-        "!~\"",
-        "| json",
-        "| logfmt",
-        "| line_format",
-        "| pattern",
-        "| regexp",
-        "| unpack",
-    ]
-    .iter()
-    .any(|t| expr.contains(t))
-        && expr.contains('{')
+    let mut outside = String::with_capacity(expr.len());
+    let (mut depth, mut quote) = (0usize, None::<char>);
+    let mut prev = ' ';
+    for c in expr.chars() {
+        match quote {
+            Some(q) if c == q && prev != '\\' => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '`' if depth > 0 => quote = Some(c),
+                '{' => depth += 1,
+                '}' => depth = depth.saturating_sub(1),
+                _ if depth == 0 => outside.push(c),
+                _ => {}
+            },
+        }
+        prev = c;
+    }
+    expr.contains('{')
+        && [
+            "|=",
+            "|~",
+            "!= \"",
+            "!=\"",
+            "!~ \"",
+            "!~\"",
+            "| json",
+            "| logfmt",
+            "| line_format",
+            "| pattern",
+            "| regexp",
+            "| unpack",
+            "|json",
+            "|logfmt",
+        ]
+        .iter()
+        .any(|t| outside.contains(t))
 }
 
 fn is_lookalike_with_services(roots: &[&Node]) -> bool {
@@ -114,6 +141,8 @@ fn prometheus_config_verdict(roots: &[&Node]) -> Option<(FileKind, Option<&'stat
             || r.get("rule_files").is_some()
             || r.get_path(&["alerting", "alertmanagers"]).is_some()
             || r.get_path(&["global", "scrape_interval"]).is_some()
+            || r.get_path(&["global", "evaluation_interval"]).is_some()
+            || r.get_path(&["storage", "tsdb"]).is_some() && r.get("global").is_some()
             || r.get("remote_write").is_some() && r.get("global").is_some()
     })?;
     if root.get("positions").is_some() || root.get("clients").is_some() {
@@ -123,4 +152,28 @@ fn prometheus_config_verdict(roots: &[&Node]) -> Option<(FileKind, Option<&'stat
         return Some((FileKind::Other, Some("Grafana Agent config")));
     }
     Some((FileKind::PrometheusConfig, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_logql;
+
+    #[test]
+    fn logql_is_told_from_promql_with_negative_matchers() {
+        assert!(is_logql(r#"sum(count_over_time({app="api"} |= "error" [5m])) > 0"#));
+        assert!(is_logql(r#"rate({job="x"} | json | level="error" [1m])"#));
+        assert!(!is_logql(r#"sum(rate(http_requests_total{status!~"5.."}[5m]))"#));
+        assert!(!is_logql(r#"up{job!="node"} == 0"#));
+    }
+
+    #[test]
+    fn helm_templates_but_not_alert_templates() {
+        use super::is_helm_template;
+        assert!(is_helm_template("chart/templates/deploy.yaml", "replicas: {{ .Values.replicas }}"));
+        assert!(is_helm_template("deploy.yaml", "image: {{ .Values.image }}"));
+        assert!(!is_helm_template(
+            "rules.yaml",
+            "description: on {{ $labels.cluster -}} x {{- end }}"
+        ));
+    }
 }

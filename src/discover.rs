@@ -126,7 +126,7 @@ fn lower_name(path: &str) -> String {
 /// Decides from the name alone how to read a file.
 pub fn syntax_for(path: &str) -> Syntax {
     let name = lower_name(path);
-    if name.starts_with("dockerfile") || name.starts_with("containerfile") || name.ends_with(".dockerfile") {
+    if is_dockerfile_name(&name) {
         return Syntax::Dockerfile;
     }
     if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
@@ -146,6 +146,56 @@ pub fn syntax_for(path: &str) -> Syntax {
         // Prometheus rule files are YAML whatever their extension.
         "rules" => Syntax::Yaml,
         _ => Syntax::Skip("not a deployment file format"),
+    }
+}
+
+/// Extensions after `Dockerfile.` that make a file something else: source code about Dockerfiles
+/// (`dockerfile.rs`), documentation, and templates that only render into a Dockerfile.
+const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
+    "rs",
+    "go",
+    "py",
+    "js",
+    "ts",
+    "java",
+    "rb",
+    "sh",
+    "md",
+    "txt",
+    "rst",
+    "adoc",
+    "html",
+    "json",
+    "yaml",
+    "yml",
+    "toml",
+    "j2",
+    "jinja",
+    "tmpl",
+    "tpl",
+    "template",
+    "erb",
+    "in",
+    "bak",
+    "orig",
+    "swp",
+    "dockerignore",
+    "snap",
+];
+
+/// `Dockerfile`, `Dockerfile.prod`, `Dockerfile-dev`, `api.dockerfile`, `Containerfile` (lowercased).
+fn is_dockerfile_name(name: &str) -> bool {
+    if name.ends_with(".dockerfile") {
+        return true;
+    }
+    let Some(rest) = name.strip_prefix("dockerfile").or_else(|| name.strip_prefix("containerfile")) else {
+        return false;
+    };
+    match rest.chars().next() {
+        None => true,
+        Some('.') => !NOT_DOCKERFILE_EXTENSIONS.contains(&rest.rsplit('.').next().unwrap_or("")),
+        Some('-' | '_') => !rest.contains('.') || !NOT_DOCKERFILE_EXTENSIONS.contains(&rest.rsplit('.').next().unwrap_or("")),
+        Some(_) => false,
     }
 }
 
@@ -197,12 +247,12 @@ pub fn is_non_production(path: &str) -> bool {
     let name = lower_name(&lower);
     let dirs: Vec<&str> = lower.split('/').collect();
     let in_dir = |d: &str| dirs.iter().rev().skip(1).any(|x| *x == d);
+    let dev_suffix = [".example", ".sample", ".template", ".dev", ".development", ".local", ".test"];
     name.contains(".dev.")
         || name.contains("-dev.")
+        || name.contains(".local.")
         || name.contains("override")
-        || name.ends_with(".example")
-        || name.ends_with(".sample")
-        || name.ends_with(".template")
+        || dev_suffix.iter().any(|s| name.ends_with(s))
         || lower.contains("overlays/dev/")
         || in_dir("test")
         || in_dir("tests")
@@ -219,6 +269,12 @@ mod tests {
         assert_eq!(syntax_for("a/Dockerfile.prod"), Syntax::Dockerfile);
         assert_eq!(syntax_for("api.dockerfile"), Syntax::Dockerfile);
         assert_eq!(syntax_for("Containerfile"), Syntax::Dockerfile);
+        assert_eq!(syntax_for("Dockerfile-dev"), Syntax::Dockerfile);
+        assert_eq!(syntax_for("Dockerfile.arm64"), Syntax::Dockerfile);
+        assert!(matches!(syntax_for("src/model/dockerfile.rs"), Syntax::Skip(_)));
+        assert!(matches!(syntax_for("docs/Dockerfile.md"), Syntax::Skip(_)));
+        assert!(matches!(syntax_for("Dockerfile.j2"), Syntax::Skip(_)));
+        assert!(matches!(syntax_for("dockerfiles"), Syntax::Skip(_)));
         assert_eq!(syntax_for(".env.production"), Syntax::DotEnv);
         assert_eq!(syntax_for("k8s/deploy.YML"), Syntax::Yaml);
         assert!(matches!(syntax_for("package.json"), Syntax::Skip(_)));
@@ -242,6 +298,9 @@ mod tests {
         assert!(is_non_production("deploy/tests/pod.yaml"));
         assert!(is_non_production("k8s/overlays/dev/patch.yaml"));
         assert!(is_non_production("compose.dev.yaml"));
+        assert!(is_non_production("compose.local.yaml"));
+        assert!(is_non_production(".env.development"));
+        assert!(!is_non_production(".env.production"));
         assert!(!is_non_production("k8s/deployment.yaml"));
     }
 }

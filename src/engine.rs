@@ -1,6 +1,7 @@
 //! Runs the selected rules over parsed files and the project, and turns what they report into
 //! sorted, deduplicated findings with positions and fingerprints.
 
+use crate::config::{Config, Override, RuleSetting};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::repo::RepoIndex;
 use crate::model::File;
@@ -12,19 +13,32 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+/// The rule that validates application configs against the schemas a config maps.
+const SCHEMA_VIOLATION: &str = "appconfig/schema-violation";
+
 /// One rule as configured for a run.
 pub struct Enabled {
     pub rule: &'static dyn Rule,
     pub meta: &'static RuleMeta,
+    /// On for every path (else only where an override turns it on).
+    pub on: bool,
     pub severity: Severity,
     pub options: serde_json::Value,
 }
 
-/// The rules of a run.
+/// The rules of a run: those on anywhere, with their settings and per-path overrides.
 pub struct RuleSet {
     pub enabled: Vec<Enabled>,
     /// Production-only rules also run on non-production paths (tests of the rules themselves).
     pub all_paths_production: bool,
+    /// Honour peers' ignore comments and annotations.
+    pub foreign_ignores: bool,
+    /// Skip `Rule::check_project`: the run was given files, not folders, so a project rule
+    /// would judge the repository by the few files it sees (a Service whose Deployment was not
+    /// passed "selects nothing").
+    pub skip_project_rules: bool,
+    overrides: Vec<Override>,
+    object_ignores: Vec<crate::config::ObjectIgnore>,
     catalog: &'static [RuleMeta],
 }
 
@@ -55,38 +69,97 @@ pub fn selector_matches(selector: &str, meta: &RuleMeta) -> bool {
         || meta.name == lower
         || meta.id.to_ascii_lowercase().starts_with(&lower)
         || meta.name.starts_with(&format!("{}/", lower.trim_end_matches('/')))
-        || meta.name.starts_with(&lower) && lower.ends_with('/')
+}
+
+/// Applies a config setting onto (on, severity, options).
+fn apply_setting(setting: &RuleSetting, on: &mut bool, severity: &mut Severity, options: &mut serde_json::Value) {
+    if let Some(e) = setting.enabled {
+        *on = e;
+    }
+    if let Some(s) = setting.severity {
+        *severity = s;
+    }
+    if let (Some(extra), Some(opts)) = (&setting.options, options.as_object_mut()) {
+        opts.extend(extra.clone());
+    }
 }
 
 impl RuleSet {
     /// Default-enabled rules, or exactly those `select` names; minus those `ignore` names.
     pub fn new(select: &[String], ignore: &[String]) -> Result<RuleSet, String> {
+        RuleSet::build(select, ignore, &Config::default())
+    }
+
+    /// The rules as `config` sets them, then as `--select`/`--ignore` narrow them.
+    pub fn build(select: &[String], ignore: &[String], config: &Config) -> Result<RuleSet, String> {
         let all = rules_with_meta()?;
+        let known = |sel: &str| all.iter().any(|(_, m)| selector_matches(sel, m));
         for sel in select.iter().chain(ignore) {
-            if !all.iter().any(|(_, m)| selector_matches(sel, m)) {
+            if !known(sel) {
                 return Err(format!("no rule matches `{sel}` (see `andon rules`)"));
             }
         }
+        let config_selectors = config
+            .rules
+            .iter()
+            .chain(config.overrides.iter().flat_map(|o| &o.rules))
+            .map(|(s, _)| s);
+        for sel in config_selectors {
+            if !known(sel) {
+                return Err(format!(
+                    "{}: no rule matches `{sel}` in `rules:`",
+                    config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
+                ));
+            }
+        }
+        let overrides = config.overrides.clone();
+        // Schemas mapped in the config are this rule's options: the rule never reads a file.
+        let mapped_schemas: Vec<serde_json::Value> = config
+            .schemas
+            .iter()
+            .map(|m| serde_json::json!({"files": m.globs, "schema": m.schema, "source": m.source}))
+            .collect();
         let enabled = all
             .into_iter()
-            .filter(|(_, m)| {
-                if select.is_empty() {
-                    m.enabled
-                } else {
-                    select.iter().any(|s| selector_matches(s, m))
+            .filter_map(|(rule, meta)| {
+                let (mut on, mut severity, mut options) = (meta.enabled, meta.severity, meta.default_options());
+                for (sel, setting) in &config.rules {
+                    if selector_matches(sel, meta) {
+                        apply_setting(setting, &mut on, &mut severity, &mut options);
+                    }
                 }
-            })
-            .filter(|(_, m)| !ignore.iter().any(|s| selector_matches(s, m)) || m.name == INTERNAL_ERROR)
-            .map(|(rule, meta)| Enabled {
-                rule,
-                meta,
-                severity: meta.severity,
-                options: meta.default_options(),
+                if meta.name == SCHEMA_VIOLATION {
+                    options["schemas"] = serde_json::Value::Array(mapped_schemas.clone());
+                }
+                if !select.is_empty() {
+                    on = select.iter().any(|s| selector_matches(s, meta));
+                }
+                let ignored = ignore.iter().any(|s| selector_matches(s, meta)) && meta.name != INTERNAL_ERROR;
+                if ignored {
+                    return None;
+                }
+                let on_somewhere = on
+                    || overrides.iter().any(|o| {
+                        o.rules
+                            .iter()
+                            .any(|(sel, st)| selector_matches(sel, meta) && st.enabled == Some(true))
+                    });
+                on_somewhere.then_some(Enabled {
+                    rule,
+                    meta,
+                    on,
+                    severity,
+                    options,
+                })
             })
             .collect();
         Ok(RuleSet {
             enabled,
             all_paths_production: false,
+            foreign_ignores: true,
+            skip_project_rules: false,
+            overrides,
+            object_ignores: config.ignore.clone(),
             catalog: crate::rules::catalog::load()?,
         })
     }
@@ -95,8 +168,41 @@ impl RuleSet {
         self.catalog.iter().find(|m| m.name == name)
     }
 
-    fn applies(&self, e: &Enabled, file: &File) -> bool {
-        !e.meta.production_only || file.production || self.all_paths_production
+    /// Turns on a rule the defaults leave off (`--require-reasons`).
+    pub fn turn_on(&mut self, name: &str) {
+        if let Some(e) = self.enabled.iter_mut().find(|e| e.meta.name == name) {
+            e.on = true;
+            return;
+        }
+        if let Some((rule, meta)) = rules_with_meta().ok().and_then(|all| all.into_iter().find(|(_, m)| m.name == name)) {
+            self.enabled.push(Enabled {
+                rule,
+                meta,
+                on: true,
+                severity: meta.severity,
+                options: meta.default_options(),
+            });
+        }
+    }
+
+    pub fn is_on(&self, meta: &RuleMeta) -> bool {
+        self.enabled.iter().any(|e| e.meta.name == meta.name)
+    }
+
+    /// Whether the rule runs on this file, and at which severity.
+    fn for_file(&self, e: &Enabled, file: &File) -> Option<Severity> {
+        if e.meta.production_only && !file.production && !self.all_paths_production {
+            return None;
+        }
+        let (mut on, mut severity, mut options) = (e.on, e.severity, serde_json::Value::Null);
+        for o in self.overrides.iter().filter(|o| o.files.is_match(file.path())) {
+            for (sel, setting) in &o.rules {
+                if selector_matches(sel, e.meta) {
+                    apply_setting(setting, &mut on, &mut severity, &mut options);
+                }
+            }
+        }
+        on.then_some(severity)
     }
 }
 
@@ -110,19 +216,31 @@ pub struct Finding {
     pub fingerprint: String,
 }
 
-/// Runs every enabled rule on every file (in parallel), then the project rules.
-pub fn run(files: &[File], repo: &RepoIndex, rules: &RuleSet) -> Vec<Finding> {
+/// What a run found: findings that count, and findings a suppression covers (with its reason).
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<(Finding, String)>,
+}
+
+/// Runs every enabled rule on every file (in parallel), then the project rules, then applies
+/// suppressions.
+pub fn run(files: &[File], repo: &RepoIndex, rules: &RuleSet) -> Outcome {
     let mut diags: Vec<Diagnostic> = files.par_iter().flat_map_iter(|file| check_file(file, rules)).collect();
     let project = Project { files, repo };
-    for e in &rules.enabled {
+    let project_rules = if rules.skip_project_rules { &[][..] } else { &rules.enabled[..] };
+    for e in project_rules {
         let mut sink = Sink::new(e.meta.name.as_str(), e.severity, "", &e.options);
-        let outcome = catch_unwind(AssertUnwindSafe(|| e.rule.check_project(&project, &mut sink)));
-        match outcome {
-            Ok(()) => diags.extend(
-                sink.into_diagnostics()
-                    .into_iter()
-                    .filter(|d| files.iter().find(|f| f.path() == d.path).is_none_or(|f| rules.applies(e, f))),
-            ),
+        match catch_unwind(AssertUnwindSafe(|| e.rule.check_project(&project, &mut sink))) {
+            Ok(()) => diags.extend(sink.into_diagnostics().into_iter().filter_map(|mut d| {
+                let Some(f) = files.iter().find(|f| f.path() == d.path) else {
+                    return Some(d);
+                };
+                let severity = rules.for_file(e, f)?;
+                if severity != e.severity {
+                    d.severity = severity;
+                }
+                Some(d)
+            })),
             Err(payload) => {
                 if let Some(f) = files.first() {
                     diags.push(internal_error(e.meta.name.as_str(), f.path(), &payload));
@@ -130,13 +248,75 @@ pub fn run(files: &[File], repo: &RepoIndex, rules: &RuleSet) -> Vec<Finding> {
             }
         }
     }
-    finish(diags, files, rules)
+    let findings = finish(diags, files, rules);
+    let (findings, mut suppressed) = ignore_objects(findings, files, &rules.object_ignores);
+    let opts = crate::suppress::Options {
+        foreign: rules.foreign_ignores,
+    };
+    let outcome = crate::suppress::apply(findings, files, &|m| rules.is_on(m), rules.catalog, &opts);
+    let about: Vec<Diagnostic> = outcome
+        .about_suppressions
+        .into_iter()
+        .filter(|d| rules.meta(d.rule).is_some_and(|m| rules.is_on(m)))
+        .collect();
+    let mut findings = outcome.kept;
+    findings.extend(finish(about, files, rules));
+    sort(&mut findings);
+    suppressed.extend(outcome.suppressed);
+    Outcome { findings, suppressed }
+}
+
+/// Config `ignore:` entries: findings inside the Kubernetes objects they name (or files they
+/// match) are suppressed with the entry's reason.
+fn ignore_objects(
+    findings: Vec<Finding>,
+    files: &[File],
+    ignores: &[crate::config::ObjectIgnore],
+) -> (Vec<Finding>, Vec<(Finding, String)>) {
+    if ignores.is_empty() {
+        return (findings, Vec::new());
+    }
+    let mut kept = Vec::new();
+    let mut dropped = Vec::new();
+    for f in findings {
+        let file = files.iter().find(|x| x.path() == f.diag.path);
+        let object = file.and_then(|file| object_at(file, f.diag.span));
+        let hit = ignores.iter().find(|ig| {
+            ig.rules.iter().any(|r| selector_matches(r, f.meta))
+                && ig.path.as_ref().is_none_or(|g| g.is_match(&f.diag.path))
+                && [(&ig.kind, 0), (&ig.name, 1), (&ig.namespace, 2)].iter().all(|(want, i)| {
+                    want.as_ref().is_none_or(|w| {
+                        object
+                            .as_ref()
+                            .is_some_and(|o| o[*i].as_deref().unwrap_or(if *i == 2 { "default" } else { "" }) == w)
+                    })
+                })
+        });
+        match hit {
+            Some(ig) => dropped.push((f, ig.reason.clone().unwrap_or_default())),
+            None => kept.push(f),
+        }
+    }
+    (kept, dropped)
+}
+
+/// (kind, name, namespace) of the Kubernetes object whose document holds `span`.
+fn object_at(file: &File, span: Span) -> Option<[Option<String>; 3]> {
+    let tree = file.tree()?;
+    let root = tree
+        .docs
+        .iter()
+        .filter_map(|d| d.root.as_ref())
+        .find(|r| r.span.contains(span) || r.span.start <= span.start && span.start <= r.span.end)?;
+    let text = |path: &[&str]| root.get_path(path).and_then(crate::syntax::tree::Node::as_str).map(str::to_string);
+    Some([text(&["kind"]), text(&["metadata", "name"]), text(&["metadata", "namespace"])])
 }
 
 fn check_file(file: &File, rules: &RuleSet) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for e in rules.enabled.iter().filter(|e| rules.applies(e, file)) {
-        let mut sink = Sink::new(e.meta.name.as_str(), e.severity, file.path(), &e.options);
+    for e in &rules.enabled {
+        let Some(severity) = rules.for_file(e, file) else { continue };
+        let mut sink = Sink::new(e.meta.name.as_str(), severity, file.path(), &e.options);
         match catch_unwind(AssertUnwindSafe(|| e.rule.check_file(file, &mut sink))) {
             Ok(()) => out.extend(sink.into_diagnostics()),
             Err(payload) => out.push(internal_error(e.meta.name.as_str(), file.path(), &payload)),
@@ -196,16 +376,7 @@ fn finish(diags: Vec<Diagnostic>, files: &[File], rules: &RuleSet) -> Vec<Findin
             })
         })
         .collect();
-    findings.sort_by(|a, b| {
-        (&a.diag.path, a.start.line, a.start.column, &a.meta.id, a.diag.span, &a.diag.message).cmp(&(
-            &b.diag.path,
-            b.start.line,
-            b.start.column,
-            &b.meta.id,
-            b.diag.span,
-            &b.diag.message,
-        ))
-    });
+    sort(&mut findings);
     findings.dedup_by(|a, b| {
         a.diag.rule == b.diag.rule && a.diag.path == b.diag.path && a.diag.span == b.diag.span && a.diag.message == b.diag.message
     });
@@ -229,6 +400,21 @@ fn finish(diags: Vec<Diagnostic>, files: &[File], rules: &RuleSet) -> Vec<Findin
         );
     }
     findings
+}
+
+/// By path, line, column, rule; ties broken by span and message so that order never depends on
+/// thread scheduling.
+fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.diag.path, a.start.line, a.start.column, &a.meta.id, a.diag.span, &a.diag.message).cmp(&(
+            &b.diag.path,
+            b.start.line,
+            b.start.column,
+            &b.meta.id,
+            b.diag.span,
+            &b.diag.message,
+        ))
+    });
 }
 
 /// Secret spans of a file, made relative to `line`.

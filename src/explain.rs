@@ -76,6 +76,7 @@ pub fn explain(selector: &str) -> Result<String, String> {
     if !m.peers.is_empty() {
         out.push_str(&format!("peers: {}\n", m.peers.join(", ")));
     }
+    out.push_str(&format!("docs: {}\n", m.docs_url()));
     out.push_str(&format!(
         "\n## Why\n{}\n## Failing example\n{}\n## Passing example\n{}\n## Fix\n{}",
         m.docs.why,

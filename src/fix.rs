@@ -2,6 +2,56 @@
 //! so that `--fix` and the fixture tests share it.
 
 use crate::diagnostic::Edit;
+use std::io::Write;
+use std::path::Path;
+
+/// Applies edits to a file's text, writing new lines the way the file does (CRLF stays CRLF).
+pub fn apply_in_file(text: &str, edits: &[Edit]) -> (String, Vec<Edit>) {
+    if !text.contains("\r\n") {
+        return apply(text, edits);
+    }
+    let crlf: Vec<Edit> = edits
+        .iter()
+        .map(|e| Edit {
+            span: e.span,
+            replacement: e.replacement.replace("\r\n", "\n").replace('\n', "\r\n"),
+        })
+        .collect();
+    apply(text, &crlf)
+}
+
+/// A unified diff of one file, `a/` and `b/` prefixed as `git apply` expects.
+pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}
+
+/// Replaces the file at `path` with `text` atomically: a temporary file in the same folder,
+/// written and synced, given the original's permissions, then renamed over it. A read-only file
+/// is refused and left untouched.
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.permissions().readonly() {
+        return Err("file is read-only; nothing was written".into());
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.andon-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::set_permissions(&tmp, meta.permissions())?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write: {e}")
+    })
+}
 
 /// Applies `edits` (byte spans into `text`) from last to first. An edit that overlaps one already
 /// taken, or lies outside the text or inside a character, is left out and returned.
@@ -51,6 +101,27 @@ mod tests {
         let (out, rejected) = apply("hello world", &[edit(6, 11, "there"), edit(0, 5, "hi"), edit(4, 7, "x")]);
         assert_eq!(out, "hi there");
         assert_eq!(rejected.len(), 1);
+    }
+
+    #[test]
+    fn crlf_files_get_crlf_insertions() {
+        let (out, _) = apply_in_file("a: 1\r\nb: 2\r\n", &[edit(6, 6, "x: 0\n")]);
+        assert_eq!(out, "a: 1\r\nx: 0\r\nb: 2\r\n");
+    }
+
+    #[test]
+    fn atomic_write_keeps_permissions_and_refuses_read_only() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("f.yaml");
+        std::fs::write(&p, "old").expect("write");
+        write_atomically(&p, "new").expect("written");
+        assert_eq!(std::fs::read_to_string(&p).expect("read"), "new");
+        let mut perms = std::fs::metadata(&p).expect("meta").permissions();
+        perms.set_readonly(true);
+        std::fs::set_permissions(&p, perms).expect("chmod");
+        assert!(write_atomically(&p, "newer").is_err());
+        assert_eq!(std::fs::read_to_string(&p).expect("read"), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1, "no temp file left");
     }
 
     #[test]

@@ -37,7 +37,18 @@ impl FileKind {
         }
     }
 
-    pub fn is_deployment_file(self) -> bool {
-        self != FileKind::Other
+    /// How a person names the kind, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            FileKind::Dockerfile => "Dockerfile",
+            FileKind::Compose => "Compose file",
+            FileKind::Kubernetes => "Kubernetes manifest",
+            FileKind::PrometheusRules => "Prometheus rule file",
+            FileKind::PrometheusConfig => "Prometheus configuration",
+            FileKind::AlertmanagerConfig => "Alertmanager configuration",
+            FileKind::AppConfig(_) => "application config",
+            FileKind::DotEnv => ".env file",
+            FileKind::Other => "file",
+        }
     }
 }

@@ -3,7 +3,8 @@
 //! report, passing cases must not; the rendered findings are snapshots. For a fix, the fixed
 //! text is a snapshot too, the rule is silent on it, and fixing again changes nothing.
 
-use andon::app::check_paths;
+use andon::app::{check_paths, LoadOptions};
+use andon::config::Config;
 use andon::engine::{Finding, RuleSet};
 use andon::fix;
 use std::fmt::Write as _;
@@ -14,15 +15,24 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn rules_for(name: &str) -> RuleSet {
-    let mut rules = RuleSet::new(&[name.to_string()], &[]).unwrap_or_else(|e| panic!("{name}: {e}"));
-    rules.enabled.retain(|e| e.meta.name == name);
+/// The case's rule, plus andon's own rules that judge suppressions (so that an unused-ignore
+/// fixture can name a rule that really ran). Only the case's rule's findings are looked at.
+/// A case folder may carry its own `.andon.yaml` (schemas, options) as a real repository would.
+fn rules_for(name: &str, case: &Path) -> RuleSet {
+    let config = match case.join(".andon.yaml") {
+        p if p.is_file() => andon::config::load(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+        _ => Config::default(),
+    };
+    let select = [name.to_string(), "andon/parse-error".to_string()];
+    let mut rules = RuleSet::build(&select, &[], &config).unwrap_or_else(|e| panic!("{name}: {e}"));
+    rules.enabled.retain(|e| e.meta.name == name || e.meta.name == "andon/parse-error");
     rules.all_paths_production = true;
     rules
 }
 
 fn check(case: &Path, base: &Path, rules: &RuleSet) -> (Vec<Finding>, Vec<andon::model::File>) {
-    let checked = check_paths(&[case.to_path_buf()], base, rules, 10 * 1024 * 1024).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+    let opts = LoadOptions::new(10 * 1024 * 1024, Config::default());
+    let checked = check_paths(&[case.to_path_buf()], base, rules, &opts).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
     (checked.findings, checked.files)
 }
 
@@ -67,7 +77,7 @@ fn apply_fixes(findings: &[Finding], files: &[andon::model::File]) -> Vec<(Strin
             .flat_map(|fx| fx.edits.clone())
             .collect();
         if !edits.is_empty() {
-            let (fixed, _) = fix::apply(file.text(), &edits);
+            let (fixed, _) = fix::apply_in_file(file.text(), &edits);
             out.push((file.path().to_string(), fixed));
         }
     }
@@ -99,7 +109,6 @@ fn every_fixture() {
                 kind.file_name().unwrap_or_default().to_string_lossy(),
                 rule_dir.file_name().unwrap_or_default().to_string_lossy()
             );
-            let rules = rules_for(&name);
             let mut entries: Vec<_> = fs::read_dir(&rule_dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
             entries.sort();
             for case in entries {
@@ -109,6 +118,7 @@ fn every_fixture() {
                     continue;
                 }
                 cases += 1;
+                let rules = rules_for(&name, &case);
                 let (findings, files) = check(&case, &rule_dir, &rules);
                 let mine: Vec<Finding> = findings.into_iter().filter(|f| f.meta.name == name).collect();
                 if failing && mine.is_empty() {

@@ -1,1 +1,382 @@
-//! placeholder
+//! Typed view of alertmanager.yml: the route tree, receivers with their integrations, inhibit
+//! rules and the values that hold credentials. Every value keeps its span.
+
+use super::prometheus::Spanned;
+use super::{File, FromFile};
+use crate::kind::FileKind;
+use crate::source::Span;
+use crate::syntax::tree::{Document, Node, NodeKind};
+
+#[derive(Clone, Debug, Default)]
+pub struct AmConfig {
+    /// The first key of the file (whole-file findings go there).
+    pub first_key: Span,
+    pub route: Option<Route>,
+    pub receivers_key: Option<Span>,
+    pub receivers: Vec<Receiver>,
+    /// Every value anywhere in the file that holds a credential inline (not `*_file`).
+    pub credentials: Vec<Credential>,
+}
+
+/// One node of the route tree.
+#[derive(Clone, Debug, Default)]
+pub struct Route {
+    /// The `route:` key for the root, the item for child routes.
+    pub place: Span,
+    pub receiver: Option<Spanned>,
+    /// Label matchers from `match`, `match_re` and `matchers`, as (label, operator, value).
+    pub matchers: Vec<Matcher>,
+    pub group_by: Option<Spanned>,
+    pub group_wait: Option<Spanned>,
+    pub group_interval: Option<Spanned>,
+    pub repeat_interval: Option<Spanned>,
+    pub continue_: bool,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Matcher {
+    pub label: String,
+    /// `=`, `!=`, `=~` or `!~`.
+    pub op: String,
+    pub value: String,
+    pub span: Span,
+}
+
+impl Matcher {
+    /// Does this matcher accept the label value `v`? Regexes are anchored, as Alertmanager
+    /// anchors them; an invalid regex accepts nothing.
+    pub fn accepts(&self, v: &str) -> bool {
+        let re = || regex::Regex::new(&format!("^(?:{})$", self.value)).ok();
+        match self.op.as_str() {
+            "=" => self.value == v,
+            "!=" => self.value != v,
+            "=~" => re().is_some_and(|r| r.is_match(v)),
+            "!~" => re().is_some_and(|r| !r.is_match(v)),
+            _ => false,
+        }
+    }
+}
+
+impl Route {
+    /// This route and every route below it, depth first.
+    pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Route)) {
+        f(self);
+        for r in &self.routes {
+            r.walk(f);
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Receiver {
+    pub name: Spanned,
+    pub span: Span,
+    pub integrations: Vec<Integration>,
+}
+
+/// One `*_configs` list of a receiver.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Integration {
+    /// `pagerduty`, `slack`, `webhook`, … (the key without `_configs`).
+    pub kind: String,
+    pub key: Span,
+    /// How many entries the list has.
+    pub count: usize,
+    /// The `url` values of webhook configs, to recognise paging services behind webhooks.
+    pub urls: Vec<String>,
+}
+
+/// A value that holds a credential inline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Credential {
+    /// The key holding it (`api_key`, `slack_api_url`, `password`, …).
+    pub field: String,
+    pub value: String,
+    pub key: Span,
+    pub span: Span,
+}
+
+impl FromFile for AmConfig {
+    fn build(file: &File) -> Option<Self> {
+        if file.kind != FileKind::AlertmanagerConfig {
+            return None;
+        }
+        let tree = file.tree()?;
+        let doc = tree.docs.iter().find(|d| d.root.is_some())?;
+        let root = doc.resolve(doc.root.as_ref()?);
+        let first_key = root.as_map()?.first().map(|e| e.key.span)?;
+        let mut out = AmConfig {
+            first_key,
+            ..AmConfig::default()
+        };
+        if let Some(r) = root.entry("route") {
+            out.route = Some(build_route(doc, &r.value, r.key.span, 0));
+        }
+        if let Some(rs) = root.entry("receivers") {
+            out.receivers_key = Some(rs.key.span);
+            for r in doc.items(&rs.value) {
+                if let Some(name) = Spanned::from_entry(doc, r, "name") {
+                    out.receivers.push(Receiver {
+                        name,
+                        span: r.span,
+                        integrations: integrations(doc, r),
+                    });
+                }
+            }
+        }
+        collect_credentials(doc, root, None, None, 0, &mut out.credentials);
+        Some(out)
+    }
+}
+
+/// Child routes nested deeper than this are not read (a hostile file cannot recurse forever).
+const MAX_ROUTE_DEPTH: usize = 64;
+
+fn build_route(doc: &Document, node: &Node, place: Span, depth: usize) -> Route {
+    let node = doc.resolve(node);
+    let mut route = Route {
+        place,
+        receiver: Spanned::from_entry(doc, node, "receiver"),
+        matchers: matchers(doc, node),
+        group_by: Spanned::from_entry(doc, node, "group_by"),
+        group_wait: Spanned::from_entry(doc, node, "group_wait"),
+        group_interval: Spanned::from_entry(doc, node, "group_interval"),
+        repeat_interval: Spanned::from_entry(doc, node, "repeat_interval"),
+        continue_: doc.get(node, "continue").and_then(Node::as_bool).unwrap_or(false),
+        routes: Vec::new(),
+    };
+    if depth < MAX_ROUTE_DEPTH {
+        if let Some(children) = doc.get(node, "routes") {
+            for c in doc.items(children) {
+                route.routes.push(build_route(doc, c, c.span, depth + 1));
+            }
+        }
+    }
+    route
+}
+
+fn matchers(doc: &Document, route: &Node) -> Vec<Matcher> {
+    let mut out = Vec::new();
+    for (key, op) in [("match", "="), ("match_re", "=~")] {
+        if let Some(m) = doc.get(route, key) {
+            for e in doc.entries(m) {
+                let (Some(label), Some(value)) = (e.key.as_str(), doc.resolve(&e.value).as_str()) else {
+                    continue;
+                };
+                out.push(Matcher {
+                    label: label.to_string(),
+                    op: op.to_string(),
+                    value: value.to_string(),
+                    span: e.key.span.cover(e.value.span),
+                });
+            }
+        }
+    }
+    if let Some(list) = doc.get(route, "matchers") {
+        for item in doc.items(list) {
+            if let Some(text) = item.as_str() {
+                out.extend(parse_matchers(text, item.span));
+            }
+        }
+    }
+    out
+}
+
+/// Parses `severity="critical"`, `team=~"a|b"`, `{a="b", c!="d"}` (the new matcher syntax; the
+/// value may also be unquoted).
+pub fn parse_matchers(text: &str, span: Span) -> Vec<Matcher> {
+    let inner = text.trim().trim_start_matches('{').trim_end_matches('}');
+    split_outside_quotes(inner)
+        .into_iter()
+        .filter_map(|part| {
+            let part = part.trim();
+            let at = part.find(['=', '!'])?;
+            let label = part[..at].trim();
+            let rest = &part[at..];
+            let op = ["=~", "!~", "!=", "="].into_iter().find(|op| rest.starts_with(op))?;
+            let raw = rest[op.len()..].trim();
+            let value = raw
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(raw)
+                .replace("\\\"", "\"");
+            if label.is_empty() {
+                return None;
+            }
+            Some(Matcher {
+                label: label.trim_matches('"').to_string(),
+                op: op.to_string(),
+                value,
+                span,
+            })
+        })
+        .collect()
+}
+
+fn split_outside_quotes(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut in_quote = false;
+    let mut escaped = false;
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => in_quote = !in_quote,
+            ',' if !in_quote => {
+                out.push(&s[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&s[start..]);
+    out
+}
+
+fn integrations(doc: &Document, receiver: &Node) -> Vec<Integration> {
+    doc.entries(receiver)
+        .into_iter()
+        .filter_map(|e| {
+            let key = e.key.as_str()?;
+            let kind = key.strip_suffix("_configs")?;
+            let items = doc.items(&e.value);
+            let urls = items
+                .iter()
+                .filter_map(|i| doc.get(i, "url").and_then(Node::as_str))
+                .map(str::to_string)
+                .collect();
+            Some(Integration {
+                kind: kind.to_string(),
+                key: e.key.span,
+                count: items.len(),
+                urls,
+            })
+        })
+        .collect()
+}
+
+/// Keys whose value is a credential in Alertmanager's configuration (each has a `*_file` twin).
+pub const CREDENTIAL_KEYS: &[&str] = &[
+    "api_key",
+    "api_secret",
+    "api_url",
+    "auth_password",
+    "auth_secret",
+    "bot_token",
+    "credentials",
+    "opsgenie_api_key",
+    "password",
+    "routing_key",
+    "secret_key",
+    "service_key",
+    "slack_api_url",
+    "smtp_auth_password",
+    "smtp_auth_secret",
+    "telegram_bot_token",
+    "token",
+    "user_key",
+    "victorops_api_key",
+    "webhook_url",
+    "wechat_api_secret",
+];
+
+/// URLs only count as credentials when the URL itself carries the secret (the token in the path
+/// of a Slack/Teams/Discord hook, a token in the query, or userinfo); others (`api_url` of
+/// OpsGenie or VictorOps, `url:` of a plain webhook) are endpoints.
+/// `integration` is the nearest enclosing `*_configs` kind: the same key is a secret in one
+/// integration and a plain setting in another (VictorOps' `routing_key` names a routing rule,
+/// PagerDuty's is the integration key; Slack's `api_url` is the tokenised webhook).
+fn collect_credentials(
+    doc: &Document,
+    node: &Node,
+    key: Option<&Node>,
+    integration: Option<&str>,
+    depth: usize,
+    out: &mut Vec<Credential>,
+) {
+    if depth > 32 {
+        return;
+    }
+    let node = doc.resolve(node);
+    match &node.kind {
+        NodeKind::Map(_) => {
+            for e in doc.entries(node) {
+                let inner = e.key.as_str().and_then(|k| k.strip_suffix("_configs")).or(integration);
+                collect_credentials(doc, &e.value, Some(&e.key), inner, depth + 1, out);
+            }
+        }
+        NodeKind::Seq(items) => {
+            for i in items {
+                collect_credentials(doc, i, key, integration, depth + 1, out);
+            }
+        }
+        NodeKind::Scalar(_) => {
+            let (Some(k), Some(v)) = (key, node.as_str()) else {
+                return;
+            };
+            let Some(field) = k.as_str() else { return };
+            let credential = match (integration, field) {
+                (Some("victorops"), "routing_key") => false,
+                (Some("slack"), "api_url") => true,
+                (_, "slack_api_url" | "webhook_url") => true,
+                _ if field.ends_with("url") => url_carries_secret(v),
+                _ => CREDENTIAL_KEYS.contains(&field),
+            };
+            if credential && !is_placeholder(v) {
+                out.push(Credential {
+                    field: field.to_string(),
+                    value: v.to_string(),
+                    key: k.span,
+                    span: node.span,
+                });
+            }
+        }
+        NodeKind::Alias(_) => {}
+    }
+}
+
+fn url_carries_secret(v: &str) -> bool {
+    let Some((_, rest)) = v.split_once("://") else { return false };
+    let authority = rest.split('/').next().unwrap_or("");
+    let lower = rest.to_ascii_lowercase();
+    let token_hosts = [
+        "hooks.slack.com/services/",
+        "discord.com/api/webhooks/",
+        "discordapp.com/api/webhooks/",
+        "webhook.office.com/",
+        "outlook.office.com/webhook",
+        "chat.googleapis.com/",
+    ];
+    let token_query = ["token=", "key=", "secret=", "signature=", "sig="];
+    authority.contains('@')
+        || token_hosts.iter().any(|h| lower.contains(h))
+        || lower.split_once('?').is_some_and(|(_, q)| {
+            q.split('&')
+                .any(|p| token_query.iter().any(|t| p.starts_with(t) || p.contains(&format!("_{t}"))))
+        })
+}
+
+/// Values that are not secrets: empty, templated, environment references, `<placeholder>`s.
+pub fn is_placeholder(v: &str) -> bool {
+    let v = v.trim();
+    v.is_empty()
+        || v.starts_with('$')
+        || v.starts_with('<')
+        || v.contains("{{")
+        || v.contains("${")
+        || v.eq_ignore_ascii_case("secret")
+        || v.chars().all(|c| c == '*' || c == 'x' || c == 'X')
+}
+
+/// The alertmanager configs of the project, in path order.
+pub fn configs(files: &[File]) -> Vec<(&File, std::sync::Arc<AmConfig>)> {
+    let mut out: Vec<_> = files
+        .iter()
+        .filter(|f| f.kind == FileKind::AlertmanagerConfig)
+        .filter_map(|f| f.model::<AmConfig>().map(|m| (f, m)))
+        .collect();
+    out.sort_by(|a, b| a.0.path().cmp(b.0.path()));
+    out
+}

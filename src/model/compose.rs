@@ -1,1 +1,689 @@
-//! placeholder
+//! Typed view of a Compose file: each service with the fields production checks read, every
+//! value keeping its span.
+//!
+//! Values are read as Compose reads them: `<<:` merge keys and aliases are followed (a key
+//! merged from an `x-` anchor points into the anchor), `environment:` and `depends_on:` come in
+//! their list and map forms, ports in short (`"127.0.0.1:8080:80/tcp"`) and long syntax.
+//! Interpolation is not performed — andon does not know the environment — but
+//! [`interpolation`] tells a value that comes from a variable from a literal one.
+
+use super::{File, FromFile};
+use crate::kind::FileKind;
+use crate::source::Span;
+use crate::syntax::tree::{Document, Node, NodeKind, ScalarStyle};
+
+/// A value and where it is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// A Compose file: its services in file order.
+#[derive(Clone, Debug, Default)]
+pub struct ComposeFile {
+    pub services: Vec<Service>,
+    /// The top-level `version:` entry: (key span, span of the whole line including its newline).
+    pub version: Option<(Span, Span)>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Service {
+    pub name: String,
+    /// The service's key: where findings about a missing field point.
+    pub key_span: Span,
+    /// Where a new key of this service goes (start of its first own key's line) and the
+    /// indentation that key uses; `None` for flow-style or empty services.
+    pub insert_at: Option<(usize, String)>,
+    pub image: Option<Spanned<String>>,
+    /// A `build:` section: the image is built from this repository.
+    pub build: bool,
+    /// `extends:` another service: fields may come from elsewhere.
+    pub extends: bool,
+    pub restart: Option<Spanned<String>>,
+    /// `deploy.restart_policy` (Swarm / `docker stack`) is present.
+    pub deploy_restart_policy: bool,
+    pub ports: Vec<Port>,
+    /// The `environment:` key, when present.
+    pub environment_key: Option<Span>,
+    pub environment: Vec<EnvEntry>,
+    pub env_files: Vec<Spanned<String>>,
+    pub healthcheck: Option<Healthcheck>,
+    pub depends_on: Vec<Dependency>,
+    pub limits: Limits,
+    pub logging: Option<Logging>,
+    pub user: Option<Spanned<String>>,
+    pub cap_add: Vec<Spanned<String>>,
+    pub cap_drop: Vec<Spanned<String>>,
+    pub security_opt: Vec<Spanned<String>>,
+    pub read_only: Option<Spanned<bool>>,
+    pub privileged: Option<Spanned<bool>>,
+    pub network_mode: Option<Spanned<String>>,
+    pub volumes: Vec<VolumeMount>,
+    pub secrets: Vec<Spanned<String>>,
+    pub stop_grace_period: Option<Spanned<String>>,
+    /// `ulimits.nofile` key span, when set.
+    pub ulimit_nofile: Option<Span>,
+    /// `init: true`.
+    pub init: bool,
+    /// `profiles:` — the service only starts when one of them is enabled.
+    pub profiles: Vec<String>,
+}
+
+/// One published or exposed port of `ports:`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Port {
+    /// The whole item.
+    pub span: Span,
+    /// Host address it binds, when given (`127.0.0.1`, `::1`, `0.0.0.0`, `${BIND}`).
+    pub host_ip: Option<String>,
+    /// Host port or range as written; `None` when Docker picks a random host port.
+    pub published: Option<String>,
+    /// Container port or range as written.
+    pub target: String,
+    pub protocol: Option<String>,
+    /// Text of a comment on the item's line (`# Metrics`), for the port's purpose.
+    pub comment: Option<String>,
+}
+
+impl Port {
+    /// The first container port number (the start of a range).
+    pub fn target_number(&self) -> Option<u16> {
+        self.target.split('-').next()?.trim().parse().ok()
+    }
+
+    /// Published on every host interface: no host address, or `0.0.0.0`/`::`.
+    pub fn on_all_interfaces(&self) -> bool {
+        match self.host_ip.as_deref() {
+            None => true,
+            Some(ip) => matches!(ip, "0.0.0.0" | "::" | "[::]" | ""),
+        }
+    }
+}
+
+/// One `environment:` variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvEntry {
+    pub key: String,
+    pub key_span: Span,
+    /// `None` for `- KEY` or `KEY:` with no value: the value comes from the shell running Compose.
+    pub value: Option<String>,
+    pub value_span: Option<Span>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Healthcheck {
+    pub key_span: Span,
+    /// The `test:` value: its words (exec form, `CMD`/`CMD-SHELL` included) or the shell string.
+    pub test: Option<Spanned<Vec<String>>>,
+    pub disabled: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dependency {
+    pub service: String,
+    pub span: Span,
+    /// `condition:` of the long form; `None` for the short list form (`service_started`).
+    pub condition: Option<Spanned<String>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// `deploy.resources.limits.cpus` or the service-level `cpus:`.
+    pub cpus: Option<Spanned<String>>,
+    /// `deploy.resources.limits.memory` or `mem_limit:`.
+    pub memory: Option<Spanned<String>>,
+    /// The `deploy.resources` key, when present.
+    pub resources_key: Option<Span>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Logging {
+    pub key_span: Span,
+    pub driver: Option<Spanned<String>>,
+    /// `options:` entries as (name, value).
+    pub options: Vec<(String, Spanned<String>)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VolumeMount {
+    pub span: Span,
+    /// Host path or named volume; `None` for an anonymous volume.
+    pub source: Option<String>,
+    pub target: Option<String>,
+    pub read_only: bool,
+}
+
+impl VolumeMount {
+    /// A bind mount of a host path rather than a named volume.
+    pub fn is_bind(&self) -> bool {
+        self.source
+            .as_deref()
+            .is_some_and(|s| s.starts_with('/') || s.starts_with('.') || s.starts_with('~') || s.starts_with('$'))
+    }
+}
+
+impl FromFile for ComposeFile {
+    fn build(file: &File) -> Option<Self> {
+        if file.kind != FileKind::Compose {
+            return None;
+        }
+        let tree = file.tree()?;
+        let mut out = ComposeFile::default();
+        for doc in &tree.docs {
+            let Some(root) = doc.root.as_ref() else {
+                continue;
+            };
+            if let Some(e) = root.entry("version") {
+                out.version = Some((e.key.span, whole_line(file.text(), e.key.span.cover(e.value.span))));
+            }
+            let Some(services) = doc.get(root, "services") else {
+                continue;
+            };
+            for e in doc.entries(services) {
+                let Some(name) = e.key.as_str() else { continue };
+                if let Some(s) = read_service(doc, file.text(), name, e.key.span, &e.value) {
+                    out.services.push(s);
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
+/// The lines `span` covers, newline included, when nothing else shares them but a comment.
+fn whole_line(text: &str, span: Span) -> Span {
+    let start = text.get(..span.start as usize).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+    let end = text
+        .get(span.end as usize..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| span.end as usize + i + 1);
+    Span::new(start, end)
+}
+
+fn read_service(doc: &Document, text: &str, name: &str, key: Span, node: &Node) -> Option<Service> {
+    let node = doc.resolve(node);
+    if !matches!(node.kind, NodeKind::Map(_)) && !node.is_null() {
+        return None;
+    }
+    let get = |k: &str| doc.get(node, k);
+    let mut s = Service {
+        name: name.to_string(),
+        key_span: key,
+        insert_at: insert_point(text, node),
+        image: get("image").and_then(spanned_str),
+        build: get("build").is_some(),
+        extends: get("extends").is_some(),
+        restart: get("restart").and_then(spanned_str),
+        deploy_restart_policy: doc.get_path(node, &["deploy", "restart_policy"]).is_some(),
+        user: get("user").and_then(spanned_str),
+        read_only: get("read_only").and_then(spanned_bool),
+        privileged: get("privileged").and_then(spanned_bool),
+        network_mode: get("network_mode").and_then(spanned_str),
+        stop_grace_period: get("stop_grace_period").and_then(spanned_str),
+        init: get("init").and_then(Node::as_bool) == Some(true),
+        ..Service::default()
+    };
+    s.cap_add = strings(doc, get("cap_add"));
+    s.cap_drop = strings(doc, get("cap_drop"));
+    s.security_opt = strings(doc, get("security_opt"));
+    s.profiles = strings(doc, get("profiles")).into_iter().map(|p| p.value).collect();
+    s.env_files = match get("env_file") {
+        Some(n) if n.as_str().is_some() => spanned_str(n).into_iter().collect(),
+        Some(n) => doc
+            .items(n)
+            .into_iter()
+            .filter_map(|i| spanned_str(i).or_else(|| doc.get(i, "path").and_then(spanned_str)))
+            .collect(),
+        None => Vec::new(),
+    };
+    s.secrets = get("secrets")
+        .map(|n| {
+            doc.items(n)
+                .into_iter()
+                .filter_map(|i| spanned_str(i).or_else(|| doc.get(i, "source").and_then(spanned_str)))
+                .collect()
+        })
+        .unwrap_or_default();
+    s.environment_key = entry_key_span(doc, node, "environment");
+    s.environment = get("environment").map(|n| read_environment(doc, text, n)).unwrap_or_default();
+    s.ports = get("ports")
+        .map(|n| doc.items(n).into_iter().filter_map(|p| read_port(doc, text, p)).collect())
+        .unwrap_or_default();
+    s.healthcheck = entry_key_span(doc, node, "healthcheck").map(|key_span| {
+        let hc = get("healthcheck");
+        Healthcheck {
+            key_span,
+            test: hc.and_then(|h| doc.get(h, "test")).and_then(|t| read_words(doc, t)),
+            disabled: hc.and_then(|h| doc.get(h, "disable")).and_then(Node::as_bool) == Some(true),
+        }
+    });
+    s.depends_on = get("depends_on").map(|n| read_depends_on(doc, n)).unwrap_or_default();
+    s.limits = Limits {
+        cpus: doc
+            .get_path(node, &["deploy", "resources", "limits", "cpus"])
+            .or_else(|| get("cpus"))
+            .and_then(spanned_str),
+        memory: doc
+            .get_path(node, &["deploy", "resources", "limits", "memory"])
+            .or_else(|| get("mem_limit"))
+            .and_then(spanned_str),
+        resources_key: get("deploy").and_then(|d| entry_key_span(doc, d, "resources")),
+    };
+    s.logging = entry_key_span(doc, node, "logging").map(|key_span| {
+        let l = get("logging");
+        Logging {
+            key_span,
+            driver: l.and_then(|l| doc.get(l, "driver")).and_then(spanned_str),
+            options: l
+                .and_then(|l| doc.get(l, "options"))
+                .map(|o| {
+                    doc.entries(o)
+                        .into_iter()
+                        .filter_map(|e| {
+                            let v = doc.resolve(&e.value);
+                            Some((e.key.as_str()?.to_string(), spanned_str(v)?))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    });
+    s.ulimit_nofile = get("ulimits").and_then(|u| entry_key_span(doc, u, "nofile"));
+    s.volumes = get("volumes")
+        .map(|n| doc.items(n).into_iter().filter_map(|v| read_volume(doc, v)).collect())
+        .unwrap_or_default();
+    Some(s)
+}
+
+/// The key span of `key` in `map`, following merge keys.
+fn entry_key_span(doc: &Document, map: &Node, key: &str) -> Option<Span> {
+    doc.entries(map)
+        .into_iter()
+        .find(|e| e.key.as_str() == Some(key))
+        .map(|e| e.key.span)
+}
+
+fn spanned_str(n: &Node) -> Option<Spanned<String>> {
+    Some(Spanned {
+        value: n.as_str()?.to_string(),
+        span: n.span,
+    })
+}
+
+fn spanned_bool(n: &Node) -> Option<Spanned<bool>> {
+    Some(Spanned {
+        value: n.as_bool()?,
+        span: n.span,
+    })
+}
+
+/// A list of strings, or a single string as a list of one.
+fn strings(doc: &Document, n: Option<&Node>) -> Vec<Spanned<String>> {
+    let Some(n) = n else { return Vec::new() };
+    if let Some(s) = spanned_str(n) {
+        return vec![s];
+    }
+    doc.items(n).into_iter().filter_map(spanned_str).collect()
+}
+
+/// Where a new key goes in a block map: the start of its first own key's line, and that key's
+/// indentation. Only when the key starts its line, so the insertion cannot land mid-line.
+fn insert_point(text: &str, map: &Node) -> Option<(usize, String)> {
+    let first = map.as_map()?.first()?;
+    let at = first.key.span.start as usize;
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let indent = text.get(line_start..at)?;
+    if indent.is_empty() || !indent.chars().all(|c| c == ' ') {
+        return None;
+    }
+    Some((line_start, indent.to_string()))
+}
+
+/// The text of a `#` comment on the line where `span` ends, if any.
+fn trailing_comment(text: &str, span: Span) -> Option<String> {
+    let rest = text.get(span.end as usize..)?;
+    let line = rest.split('\n').next().unwrap_or("");
+    let hash = line.find('#')?;
+    if !line[..hash].trim().trim_matches(['"', '\'']).is_empty() {
+        return None;
+    }
+    Some(line[hash + 1..].trim().to_string())
+}
+
+fn read_environment(doc: &Document, text: &str, node: &Node) -> Vec<EnvEntry> {
+    if let NodeKind::Map(_) = doc.resolve(node).kind {
+        return doc
+            .entries(node)
+            .into_iter()
+            .filter_map(|e| {
+                let key = e.key.as_str()?.to_string();
+                let v = doc.resolve(&e.value);
+                let value = match &v.kind {
+                    NodeKind::Scalar(s) if !s.is_null() => Some(s.value.clone()),
+                    _ => None,
+                };
+                Some(EnvEntry {
+                    key,
+                    key_span: e.key.span,
+                    value_span: value.as_ref().map(|_| v.span),
+                    value,
+                })
+            })
+            .collect();
+    }
+    doc.items(node)
+        .into_iter()
+        .filter_map(|item| {
+            let s = item.as_str()?;
+            let (key, value) = match s.split_once('=') {
+                Some((k, v)) => (k, Some(v)),
+                None => (s, None),
+            };
+            let key_span = sub_span(text, item, 0, key.len()).unwrap_or(item.span);
+            let value_span = value.map(|v| sub_span(text, item, key.len() + 1, key.len() + 1 + v.len()).unwrap_or(item.span));
+            Some(EnvEntry {
+                key: key.trim().to_string(),
+                key_span,
+                value: value.map(str::to_string),
+                value_span,
+            })
+        })
+        .collect()
+}
+
+/// The span of bytes `from..to` of a scalar's value, when the value is written as-is in the
+/// text (plain, or quoted without escapes); `None` otherwise.
+pub fn sub_span(text: &str, node: &Node, from: usize, to: usize) -> Option<Span> {
+    let s = node.as_scalar()?;
+    let raw = text.get(node.span.range())?;
+    let offset = match s.style {
+        ScalarStyle::Plain => 0,
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => 1,
+        _ => return None,
+    };
+    if raw.get(offset..offset + s.value.len()) != Some(s.value.as_str()) {
+        return None;
+    }
+    let start = node.span.start as usize + offset;
+    Some(Span::new(start + from, start + to))
+}
+
+fn read_port(doc: &Document, text: &str, node: &Node) -> Option<Port> {
+    if let NodeKind::Map(_) = node.kind {
+        let field = |k: &str| doc.get(node, k).and_then(|n| n.as_str()).map(str::to_string);
+        return Some(Port {
+            span: node.span,
+            host_ip: field("host_ip"),
+            published: field("published"),
+            target: field("target")?,
+            protocol: field("protocol"),
+            comment: trailing_comment(text, node.span),
+        });
+    }
+    let raw = node.as_str()?;
+    let (spec, protocol) = match raw.rsplit_once('/') {
+        Some((spec, proto)) => (spec, Some(proto.to_string())),
+        None => (raw, None),
+    };
+    let (host_ip, published, target) = split_port_spec(spec)?;
+    Some(Port {
+        span: node.span,
+        host_ip,
+        published,
+        target,
+        protocol,
+        comment: trailing_comment(text, node.span),
+    })
+}
+
+/// `[HOST:][PUBLISHED:]TARGET`, where HOST may be an IPv6 address in brackets.
+fn split_port_spec(spec: &str) -> Option<(Option<String>, Option<String>, String)> {
+    let (host, rest) = if let Some(after) = spec.strip_prefix('[') {
+        let (ip, rest) = after.split_once(']')?;
+        (Some(ip.to_string()), rest.strip_prefix(':').unwrap_or(rest))
+    } else {
+        (None, spec)
+    };
+    let parts: Vec<&str> = rest.rsplitn(3, ':').collect();
+    let owned = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    match (host, parts.as_slice()) {
+        (Some(h), [target, published]) => Some((Some(h), owned(published), target.to_string())),
+        (Some(h), [target]) => Some((Some(h), None, target.to_string())),
+        (None, [target]) => Some((None, None, target.to_string())),
+        (None, [target, published]) => Some((None, owned(published), target.to_string())),
+        (None, [target, published, ip]) => Some((Some(ip.to_string()), owned(published), target.to_string())),
+        _ => None,
+    }
+}
+
+/// The words of a healthcheck `test:` (a list) or the shell string as one word.
+fn read_words(doc: &Document, node: &Node) -> Option<Spanned<Vec<String>>> {
+    if let Some(s) = node.as_str() {
+        return Some(Spanned {
+            value: vec![s.to_string()],
+            span: node.span,
+        });
+    }
+    let items = doc.items(node);
+    if items.is_empty() {
+        return None;
+    }
+    Some(Spanned {
+        value: items.into_iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+        span: node.span,
+    })
+}
+
+fn read_depends_on(doc: &Document, node: &Node) -> Vec<Dependency> {
+    if let NodeKind::Map(_) = doc.resolve(node).kind {
+        return doc
+            .entries(node)
+            .into_iter()
+            .filter_map(|e| {
+                Some(Dependency {
+                    service: e.key.as_str()?.to_string(),
+                    span: e.key.span,
+                    condition: doc.get(&e.value, "condition").and_then(spanned_str),
+                })
+            })
+            .collect();
+    }
+    doc.items(node)
+        .into_iter()
+        .filter_map(|i| {
+            Some(Dependency {
+                service: i.as_str()?.to_string(),
+                span: i.span,
+                condition: None,
+            })
+        })
+        .collect()
+}
+
+fn read_volume(doc: &Document, node: &Node) -> Option<VolumeMount> {
+    if let NodeKind::Map(_) = node.kind {
+        let field = |k: &str| doc.get(node, k).and_then(|n| n.as_str()).map(str::to_string);
+        return Some(VolumeMount {
+            span: node.span,
+            source: field("source"),
+            target: field("target"),
+            read_only: doc.get(node, "read_only").and_then(Node::as_bool) == Some(true),
+        });
+    }
+    let raw = node.as_str()?;
+    let parts: Vec<&str> = raw.split(':').collect();
+    let (source, target, mode) = match parts.as_slice() {
+        [target] => (None, Some(*target), None),
+        [source, target] => (Some(*source), Some(*target), None),
+        [source, target, mode, ..] => (Some(*source), Some(*target), Some(*mode)),
+        [] => return None,
+    };
+    Some(VolumeMount {
+        span: node.span,
+        source: source.map(str::to_string),
+        target: target.map(str::to_string),
+        read_only: mode.is_some_and(|m| m.split(',').any(|o| o == "ro")),
+    })
+}
+
+/// How a Compose value relates to interpolation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Interpolated {
+    /// The value with every `${VAR:-default}` / `${VAR-default}` replaced by its default;
+    /// references without a default stay as written.
+    pub with_defaults: String,
+    /// Some part of the value comes from a variable that has no default.
+    pub has_unset_reference: bool,
+    /// The value holds at least one variable reference.
+    pub has_reference: bool,
+}
+
+/// Reads `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`, `$VAR` and the `$$`
+/// escape as Compose does, without an environment.
+pub fn interpolation(value: &str) -> Interpolated {
+    let mut out = Interpolated {
+        with_defaults: String::with_capacity(value.len()),
+        has_unset_reference: false,
+        has_reference: false,
+    };
+    let mut rest = value;
+    while let Some(i) = rest.find('$') {
+        out.with_defaults.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(tail) = after.strip_prefix('$') {
+            out.with_defaults.push_str("$$");
+            rest = tail;
+        } else if let Some(body) = after.strip_prefix('{') {
+            let Some(close) = matching_brace(body) else {
+                out.with_defaults.push_str(&rest[i..]);
+                rest = "";
+                break;
+            };
+            out.has_reference = true;
+            let inner = &body[..close];
+            let default = if inner.contains(":?") || inner.contains(":+") {
+                None
+            } else {
+                inner.split_once(":-").or_else(|| inner.split_once('-')).map(|(_, d)| d)
+            };
+            match default {
+                Some(d) => {
+                    let nested = interpolation(d);
+                    out.has_unset_reference |= nested.has_unset_reference;
+                    out.with_defaults.push_str(&nested.with_defaults);
+                }
+                None => {
+                    out.has_unset_reference = true;
+                    out.with_defaults.push_str(&rest[i..i + 2 + close + 1]);
+                }
+            }
+            rest = &body[close + 1..];
+        } else {
+            let name_len = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            if name_len > 0 {
+                out.has_reference = true;
+                out.has_unset_reference = true;
+            }
+            out.with_defaults.push_str(&rest[i..i + 1 + name_len]);
+            rest = &after[name_len..];
+        }
+    }
+    out.with_defaults.push_str(rest);
+    out
+}
+
+/// The index of the `}` closing a `${` whose body starts `body`, nested braces counted.
+fn matching_brace(body: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in body.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => return Some(i),
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// An image reference split into repository (with registry) and tag/digest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageRef {
+    /// Registry and path as written, lowercase, without tag or digest.
+    pub repository: String,
+    pub tag: Option<String>,
+    pub digest: Option<String>,
+}
+
+impl ImageRef {
+    pub fn parse(image: &str) -> ImageRef {
+        let (rest, digest) = match image.split_once('@') {
+            Some((r, d)) => (r, Some(d.to_string())),
+            None => (image, None),
+        };
+        // A `:` after the last `/` is a tag; one before it belongs to a registry port.
+        let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
+        let (repository, tag) = match rest[last_slash..].rfind(':') {
+            Some(i) => (&rest[..last_slash + i], Some(rest[last_slash + i + 1..].to_string())),
+            None => (rest, None),
+        };
+        ImageRef {
+            repository: repository.to_ascii_lowercase(),
+            tag,
+            digest,
+        }
+    }
+
+    /// The last path segment: `postgres` for `docker.io/library/postgres`, `grafana` for
+    /// `grafana/grafana`.
+    pub fn name(&self) -> &str {
+        self.repository.rsplit('/').next().unwrap_or(&self.repository)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn port_specs() {
+        let p = split_port_spec;
+        assert_eq!(p("80"), Some((None, None, "80".into())));
+        assert_eq!(p("8080:80"), Some((None, Some("8080".into()), "80".into())));
+        assert_eq!(
+            p("127.0.0.1:8080:80"),
+            Some((Some("127.0.0.1".into()), Some("8080".into()), "80".into()))
+        );
+        assert_eq!(p("127.0.0.1::80"), Some((Some("127.0.0.1".into()), None, "80".into())));
+        assert_eq!(p("[::1]:8080:80"), Some((Some("::1".into()), Some("8080".into()), "80".into())));
+    }
+
+    #[test]
+    fn interpolation_defaults() {
+        let i = interpolation("postgres://u:${PW:-secret}@db/x");
+        assert_eq!(i.with_defaults, "postgres://u:secret@db/x");
+        assert!(!i.has_unset_reference);
+        let i = interpolation("${PW}");
+        assert!(i.has_unset_reference && i.has_reference);
+        let i = interpolation("$$notavar");
+        assert!(!i.has_reference);
+        let i = interpolation("${A:-${B}}");
+        assert!(i.has_unset_reference);
+        let i = interpolation("${A:?required}");
+        assert!(i.has_unset_reference);
+    }
+
+    #[test]
+    fn image_refs() {
+        let r = ImageRef::parse("localhost:5000/app");
+        assert_eq!(r.tag, None);
+        assert_eq!(r.name(), "app");
+        let r = ImageRef::parse("grafana/grafana:10.2.0");
+        assert_eq!(r.tag.as_deref(), Some("10.2.0"));
+        let r = ImageRef::parse("postgres@sha256:abc");
+        assert_eq!(r.digest.as_deref(), Some("sha256:abc"));
+    }
+}

@@ -2,8 +2,10 @@
 
 pub mod alertmanager;
 pub mod compose;
+pub mod dockerfile;
 pub mod env;
 pub mod k8s;
+pub mod project;
 pub mod prometheus;
 pub mod repo;
 

@@ -7,13 +7,28 @@ use std::collections::BTreeSet;
 #[derive(Debug, Default, Clone)]
 pub struct RepoIndex {
     paths: BTreeSet<String>,
+    /// (path, text) of the documents and CI files project rules search (README and other
+    /// Markdown, CI workflows, dependabot/renovate config: see [`is_repo_text`]). Filled by
+    /// `app`, which alone reads files; empty in runs that do not read them.
+    pub texts: Vec<(String, String)>,
+    /// The scanned folders that look like a repository's top (they hold `.git` or a README), as
+    /// path prefixes: `""` or `"examples/demo/"`. Repository-level rules run only under these, so
+    /// that `andon check k8s/` is not told the repository has no CI.
+    pub roots: Vec<String>,
 }
 
 impl RepoIndex {
     pub fn new(paths: impl IntoIterator<Item = String>) -> Self {
         RepoIndex {
             paths: paths.into_iter().collect(),
+            texts: Vec::new(),
+            roots: Vec::new(),
         }
+    }
+
+    /// The text of a file read into [`RepoIndex::texts`].
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.texts.iter().find(|(p, _)| p == path).map(|(_, t)| t.as_str())
     }
 
     pub fn contains(&self, path: &str) -> bool {
@@ -39,6 +54,29 @@ impl RepoIndex {
         };
         self.contains(&candidate)
     }
+}
+
+/// Files whose text project rules read although they are not deployment files: Markdown
+/// documents, CI definitions, dependency-update bot configs.
+pub fn is_repo_text(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    name.ends_with(".md")
+        || name.ends_with(".markdown")
+        || (lower.contains(".github/workflows/") && yaml)
+        || (yaml
+            && matches!(
+                name.split('.').next(),
+                Some("dependabot" | ".gitlab-ci" | "azure-pipelines" | "bitbucket-pipelines" | ".travis")
+            ))
+        || (lower.contains(".circleci/") && yaml)
+        || (lower.contains(".gitlab/") && yaml)
+        || name.starts_with("renovate.json")
+        || name.starts_with(".renovaterc")
+        || name == "jenkinsfile"
+        || (lower.contains(".woodpecker") && yaml)
+        || (lower.contains(".buildkite/") && yaml)
 }
 
 /// The folder part of a `/`-separated path (`""` at the top).

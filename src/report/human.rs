@@ -117,7 +117,7 @@ fn render_one(input: &ReportInput, f: &Finding, handler: &GraphicalReportHandler
     let help = format!("{help}{}docs: andon explain {}", if help.is_empty() { "" } else { "\n" }, f.meta.id);
     let rendered = Rendered {
         finding: f,
-        source: NamedSource::new(format!("{}:{}:{}", d.path, f.start.line, f.start.column), red.text.clone()),
+        source: NamedSource::new(d.path.clone(), red.text.clone()),
         labels,
         help: Some(help),
     };
@@ -145,7 +145,7 @@ fn summary(input: &ReportInput) -> String {
     let kinds: Vec<String> = input.files_by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
     let fixable = input.fixable();
     format!(
-        "checked {} file{}{}: {} error{}, {} warning{}, {} info{}{}\n",
+        "checked {} file{}{}: {} error{}, {} warning{}, {} info{}{}{}\n",
         input.files_checked,
         if input.files_checked == 1 { "" } else { "s" },
         if kinds.is_empty() {
@@ -163,6 +163,11 @@ fn summary(input: &ReportInput) -> String {
             format!("; {fixable} with an automatic fix")
         } else {
             String::new()
+        },
+        if input.project_rules_skipped {
+            "; project-wide rules skipped (files given, not folders)"
+        } else {
+            ""
         },
     )
 }

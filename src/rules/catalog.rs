@@ -77,8 +77,13 @@ impl RuleMeta {
         serde_json::Value::Object(self.options.iter().map(|o| (o.name.clone(), o.default.clone())).collect())
     }
 
+    /// The rule's generated page in the repository (see `src/docs.rs`).
+    pub fn docs_path(&self) -> String {
+        format!("docs/rules/{}.md", self.name)
+    }
+
     pub fn docs_url(&self) -> String {
-        format!("https://github.com/andon-lint/andon/blob/main/{}", self.file)
+        format!("https://github.com/andon-lint/andon/blob/main/{}", self.docs_path())
     }
 }
 

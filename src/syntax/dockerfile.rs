@@ -219,10 +219,6 @@ impl Heredoc {
     pub fn file_span(&self, start: usize, end: usize) -> Span {
         let end = ceil_char(&self.body, end.min(self.body.len()));
         let start = floor_char(&self.body, start.min(end));
-        self.body_span_at(start, end)
-    }
-
-    fn body_span_at(&self, start: usize, end: usize) -> Span {
         let base = self.body_span.start as usize;
         Span::new(base + start, base + end)
     }
@@ -268,8 +264,22 @@ pub struct Instruction {
     /// The logical text after the keyword and the flags, whatever the form.
     pub rest: ShellText,
     pub heredocs: Vec<Heredoc>,
+    /// For ENV, LABEL and ARG: the `key=value` pairs (or `ENV key value`, `ARG key`).
+    pub pairs: Vec<KeyValue>,
     /// 0-based line of the keyword.
     pub line: u32,
+}
+
+/// A `key=value` of ENV, LABEL or ARG, both parts unquoted, each with its span as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyValue {
+    pub key: String,
+    /// `None` for `ARG NAME` without a default.
+    pub value: Option<String>,
+    /// The whole pair as written.
+    pub span: Span,
+    pub key_span: Span,
+    pub value_span: Option<Span>,
 }
 
 impl Instruction {
@@ -479,11 +489,8 @@ impl Dockerfile {
             .iter()
             .rev()
             .filter_map(|&i| self.instructions.get(i))
-            .flat_map(|inst| inst.words().iter().rev())
-            .find_map(|w| match w.text.split_once('=') {
-                Some((k, v)) if k == name => Some(v),
-                _ => None,
-            })
+            .flat_map(|inst| inst.pairs.iter().rev())
+            .find_map(|p| p.value.as_deref().filter(|_| p.key == name))
     }
 
     /// Replaces `$NAME`, `${NAME}`, `${NAME:-default}`, `${NAME-default}`, `${NAME:+alt}` and
@@ -503,10 +510,10 @@ impl Dockerfile {
             .flatten();
         for i in self.global_args.iter().copied().chain(stage_args) {
             let Some(inst) = self.instructions.get(i) else { continue };
-            for w in inst.words() {
-                if let Some((k, v)) = w.text.split_once('=') {
+            for pair in &inst.pairs {
+                if let Some(v) = &pair.value {
                     let v = self.expand(v, &vars, 0);
-                    vars.insert(k.to_string(), v);
+                    vars.insert(pair.key.clone(), v);
                 }
             }
         }
@@ -633,8 +640,7 @@ pub fn parse(text: &str) -> Dockerfile {
     df
 }
 
-/// A physical line: `start..end` is its content without the line end, `next` where the
-/// following line starts.
+/// A physical line: `start..end` is its content without `\n` or `\r\n`.
 #[derive(Clone, Copy, Debug)]
 struct Line {
     start: usize,
@@ -685,13 +691,14 @@ impl Parser<'_> {
             let t = &self.text[t_start..line.end];
             if directives_open {
                 directives_open = false;
-                if let Some(d) = parse_directive(t, t_start) {
-                    if matches!(d.key.as_str(), "syntax" | "escape" | "check") {
+                // An unknown key ends the directives; that line and a repeated directive are
+                // comments.
+                let known = parse_directive(t, t_start).filter(|d| matches!(d.key.as_str(), "syntax" | "escape" | "check"));
+                if let Some(d) = known {
+                    if directives.iter().any(|x| x.key == d.key) {
+                        self.error(format!("only one {} parser directive can be used", d.key), d.span);
+                    } else {
                         i += 1;
-                        if directives.iter().any(|x| x.key == d.key) {
-                            self.error(format!("only one {} parser directive can be used", d.key), d.span);
-                            continue;
-                        }
                         directives_open = true;
                         if d.key == "escape" {
                             match d.value.as_str() {
@@ -796,7 +803,7 @@ impl Parser<'_> {
         let keyword_span = logical.file_span(0, kw_end);
         let line = u32::try_from(self.index.line_of(keyword_span.start)).unwrap_or(u32::MAX);
         let after_kw = kw_end + (text.len() - kw_end - text[kw_end..].trim_start().len());
-        let (flags, args_start) = if FLAGGED.contains(&keyword.as_str()) {
+        let (flags, args_start) = if FLAGGED.contains(&keyword.as_str()) && text[after_kw..].starts_with("--") {
             self.flags(logical, after_kw)
         } else {
             (Vec::new(), after_kw)
@@ -821,7 +828,12 @@ impl Parser<'_> {
             }
             _ => Args::Words(self.words(&rest)),
         };
-        let heredocs = if HEREDOC_KEYWORDS.contains(&keyword.as_str()) && !matches!(args, Args::Exec(_)) {
+        let pairs = if matches!(keyword.as_str(), "ENV" | "LABEL" | "ARG") {
+            self.pairs(&keyword, &rest)
+        } else {
+            Vec::new()
+        };
+        let heredocs = if HEREDOC_KEYWORDS.contains(&keyword.as_str()) && !matches!(args, Args::Exec(_)) && rest.text.contains("<<") {
             self.heredoc_openers(&rest)
         } else {
             Vec::new()
@@ -834,8 +846,44 @@ impl Parser<'_> {
             args,
             rest,
             heredocs,
+            pairs,
             line,
         }
+    }
+
+    /// `key=value` words, or BuildKit's older `ENV key value` form (first word without `=`,
+    /// the value being the rest of the line).
+    fn pairs(&self, keyword: &str, rest: &ShellText) -> Vec<KeyValue> {
+        let text = rest.text.as_str();
+        let words = split_words(text, 0, self.escape);
+        let old_form = keyword != "ARG" && words.len() > 1 && !words[0].text.contains('=');
+        if old_form {
+            let key = &words[0];
+            let value_start = words[1].start;
+            let value: Vec<&str> = words[1..].iter().map(|w| w.text.as_str()).collect();
+            return vec![KeyValue {
+                key: key.text.clone(),
+                value: Some(value.join(" ")),
+                span: rest.file_span(0, text.len()),
+                key_span: rest.file_span(key.start, key.end),
+                value_span: Some(rest.file_span(value_start, text.len())),
+            }];
+        }
+        words
+            .iter()
+            .map(|w| {
+                let raw = &text[w.start..w.end];
+                let eq = raw.find('=');
+                let key_end = w.start + eq.unwrap_or(raw.len());
+                KeyValue {
+                    key: unquote(&text[w.start..key_end], self.escape),
+                    value: eq.map(|_| unquote(&text[key_end + 1..w.end], self.escape)),
+                    span: rest.file_span(w.start, w.end),
+                    key_span: rest.file_span(w.start, key_end),
+                    value_span: eq.map(|_| rest.file_span(key_end + 1, w.end)),
+                }
+            })
+            .collect()
     }
 
     /// Leading `--name[=value]` words from `from`; returns them and where the arguments start.
@@ -1502,6 +1550,43 @@ mod tests {
     }
 
     #[test]
+    fn env_label_and_arg_pairs() {
+        let src = "ARG A B=\"x y\"\nFROM a\nENV PATH=/x:$PATH \\\n    'Q'=\"1 2\"\nENV OLD some value\nLABEL org.opencontainers.image.source=https://x\n";
+        let df = parse(src);
+        no_errors(&df);
+        let pairs = |i: usize| -> Vec<(String, Option<String>, String, Option<String>)> {
+            df.instructions[i]
+                .pairs
+                .iter()
+                .map(|p| {
+                    (
+                        p.key.clone(),
+                        p.value.clone(),
+                        at(src, p.key_span).to_string(),
+                        p.value_span.map(|s| at(src, s).to_string()),
+                    )
+                })
+                .collect()
+        };
+        let s = |v: &str| v.to_string();
+        assert_eq!(
+            pairs(0),
+            [(s("A"), None, s("A"), None), (s("B"), Some(s("x y")), s("B"), Some(s("\"x y\"")))]
+        );
+        assert_eq!(
+            pairs(2),
+            [
+                (s("PATH"), Some(s("/x:$PATH")), s("PATH"), Some(s("/x:$PATH"))),
+                (s("Q"), Some(s("1 2")), s("'Q'"), Some(s("\"1 2\"")))
+            ]
+        );
+        assert_eq!(pairs(3), [(s("OLD"), Some(s("some value")), s("OLD"), Some(s("some value")))]);
+        assert_eq!(pairs(4)[0].1.as_deref(), Some("https://x"));
+        assert_eq!(df.arg_default("B"), Some("x y"));
+        assert_eq!(df.arg_default("A"), None);
+    }
+
+    #[test]
     fn from_argument_count_is_checked() {
         let df = parse("FROM\nFROM a b\nFROM a AS\nFROM a AS b c\n");
         assert_eq!(df.errors.len(), 4);
@@ -1565,6 +1650,11 @@ mod tests {
         check_span(src, i.keyword_span);
         assert!(i.span.contains(i.keyword_span));
         check_span(src, i.rest.span);
+        for p in &i.pairs {
+            check_span(src, p.span);
+            check_span(src, p.key_span);
+            p.value_span.into_iter().for_each(|s| check_span(src, s));
+        }
         for f in &i.flags {
             check_span(src, f.span);
             f.value_span.into_iter().for_each(|s| check_span(src, s));

@@ -3,6 +3,7 @@
 pub mod dockerfile;
 pub mod dotenv;
 pub mod json;
+pub mod promql;
 pub mod shell;
 pub mod toml;
 pub mod tree;

@@ -2,8 +2,9 @@
 //! (through `promql-parser`, which keeps no positions), and Go-template actions in labels and
 //! annotations.
 
-use promql_parser::label::Matchers;
-use promql_parser::parser::{self, Expr, LabelModifier};
+use promql_parser::label::{MatchOp, Matchers};
+use promql_parser::parser::token::{T_DIV, T_GTE, T_GTR};
+use promql_parser::parser::{self, Expr, LabelModifier, VectorSelector};
 use std::time::Duration;
 
 pub use promql_parser::parser::Expr as PromExpr;
@@ -111,6 +112,8 @@ pub struct RangeCall {
     pub function: &'static str,
     pub metric: Option<String>,
     pub window: Duration,
+    /// The value of an equality matcher on `job`, which names the scrape job.
+    pub job: Option<String>,
 }
 
 /// Every `rate`/`irate`/`increase`/`delta`/… call over a matrix selector.
@@ -120,10 +123,16 @@ pub fn range_calls(expr: &Expr) -> Vec<RangeCall> {
         if let Expr::Call(c) = e {
             for a in &c.args.args {
                 if let Expr::MatrixSelector(m) = a.as_ref() {
+                    let job =
+                        m.vs.matchers
+                            .matchers
+                            .iter()
+                            .find(|x| x.name == "job" && matches!(x.op, MatchOp::Equal));
                     out.push(RangeCall {
                         function: c.func.name,
                         metric: m.vs.name.clone(),
                         window: m.range,
+                        job: job.map(|x| x.value.clone()),
                     });
                 }
             }
@@ -187,6 +196,92 @@ pub fn function_names(expr: &Expr) -> Vec<&'static str> {
     out
 }
 
+/// `e` without the parentheses around it.
+fn unparen(mut e: &Expr) -> &Expr {
+    while let Expr::Paren(p) = e {
+        e = &p.expr;
+    }
+    e
+}
+
+/// A selector or a function of one selector, reduced to what decides which series and which
+/// samples it reads: the function, the selector without its label matchers, and the window.
+fn series_shape(e: &Expr) -> Option<(&'static str, String, String)> {
+    let key = |v: &VectorSelector| Some(format!("{:?} {:?} {:?}", v.name.as_ref()?, v.offset, v.at));
+    match unparen(e) {
+        Expr::VectorSelector(v) => Some(("", key(v)?, String::new())),
+        Expr::MatrixSelector(m) => Some(("", key(&m.vs)?, format!("{:?}", m.range))),
+        Expr::Call(c) if c.args.args.len() == 1 => {
+            let (f, sel, range) = series_shape(&c.args.args[0])?;
+            f.is_empty().then_some((c.func.name, sel, range))
+        }
+        _ => None,
+    }
+}
+
+/// Divisions of a metric by itself, without aggregation or `on`/`ignoring`: one-to-one matching
+/// pairs every series with itself, so the ratio is 1 wherever it exists, whatever label matchers
+/// either side has (`rate(x{code!~"5.."}[5m]) / rate(x[5m])`). Returns the metric names.
+pub fn self_ratios(expr: &Expr) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(expr, &mut |e| {
+        let Expr::Binary(b) = e else { return };
+        if b.op.id() != T_DIV || b.modifier.as_ref().is_some_and(|m| m.matching.is_some()) {
+            return;
+        }
+        if let (Some(l), Some(r)) = (series_shape(&b.lhs), series_shape(&b.rhs)) {
+            if l == r {
+                if let Some(name) = metric_names(&b.lhs).into_iter().next() {
+                    out.push(name);
+                }
+            }
+        }
+    });
+    out
+}
+
+/// `histogram_quantile` calls whose series argument reads no range at all (no `rate()` or other
+/// range function, no subquery) and selects raw metrics, not recorded (`a:b:c`) ones: the
+/// quantile of cumulative counters since process start. Returns the metric names.
+pub fn quantiles_without_rate(expr: &Expr) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(expr, &mut |e| {
+        let Expr::Call(c) = e else { return };
+        if c.func.name != "histogram_quantile" {
+            return;
+        }
+        let Some(arg) = c.args.args.get(1) else { return };
+        let mut ranged = false;
+        walk(arg, &mut |x| ranged |= matches!(x, Expr::MatrixSelector(_) | Expr::Subquery(_)));
+        let names = metric_names(arg);
+        if !ranged && !names.is_empty() && names.iter().all(|n| !n.contains(':')) {
+            out.extend(names);
+        }
+    });
+    out
+}
+
+/// A comparison of a per-second rate with a fraction, `rate(errors_total[5m]) > 0.05`, where
+/// nothing divides: a threshold that reads like a ratio applied to a rate. Returns the metric
+/// read by the rate and the threshold.
+pub fn rate_compared_with_fraction(expr: &Expr) -> Option<(String, f64)> {
+    let Expr::Binary(b) = unparen(expr) else { return None };
+    if !matches!(b.op.id(), T_GTR | T_GTE) {
+        return None;
+    }
+    let Expr::NumberLiteral(n) = unparen(&b.rhs) else { return None };
+    if !(n.val > 0.0 && n.val < 1.0) {
+        return None;
+    }
+    let mut divides = false;
+    walk(&b.lhs, &mut |x| divides |= matches!(x, Expr::Binary(_)));
+    if divides {
+        return None;
+    }
+    let call = range_calls(&b.lhs).into_iter().find(|c| matches!(c.function, "rate" | "irate"))?;
+    Some((call.metric?, n.val))
+}
+
 /// Where `needle` first occurs in `text` as a whole word (not inside an identifier).
 pub fn find_word(text: &str, needle: &str) -> Option<usize> {
     if needle.is_empty() {
@@ -200,7 +295,7 @@ pub fn find_word(text: &str, needle: &str) -> Option<usize> {
         let after = text[at + needle.len()..].chars().next();
         let starts_word = needle.chars().next().is_some_and(is_ident);
         let ends_word = needle.chars().next_back().is_some_and(is_ident);
-        if !(starts_word && before.is_some_and(is_ident)) && !(ends_word && after.is_some_and(is_ident)) {
+        if !(starts_word && before.is_some_and(is_ident) || ends_word && after.is_some_and(is_ident)) {
             return Some(at);
         }
         from = at + needle.len();
@@ -240,13 +335,11 @@ pub fn check_template(text: &str) -> Option<TemplateError> {
             .unwrap_or("");
         match word {
             "if" | "range" | "with" | "define" | "block" => depth.push((open, word_static(word))),
-            "end" => {
-                if depth.pop().is_none() {
-                    return Some(TemplateError {
-                        offset: open,
-                        message: "`{{ end }}` without an open `if`, `range` or `with`".into(),
-                    });
-                }
+            "end" if depth.pop().is_none() => {
+                return Some(TemplateError {
+                    offset: open,
+                    message: "`{{ end }}` without an open `if`, `range` or `with`".into(),
+                });
             }
             _ => {}
         }
@@ -259,6 +352,84 @@ pub fn check_template(text: &str) -> Option<TemplateError> {
         });
     }
     None
+}
+
+/// The variables every Prometheus alert template has.
+pub const TEMPLATE_VARIABLES: &[&str] = &["labels", "value", "externalLabels", "externalURL"];
+
+/// `$name` variables used in the template's actions that are neither predefined (`$labels`,
+/// `$value`, `$externalLabels`, `$externalURL`) nor declared earlier (`$x := …`,
+/// `range $i, $e := …`). Go refuses such a template when it is parsed (`undefined variable`).
+pub fn undefined_variables(text: &str) -> Vec<TemplateError> {
+    let mut declared: Vec<&str> = TEMPLATE_VARIABLES.to_vec();
+    let mut out = Vec::new();
+    let mut rest = 0;
+    while let Some(rel) = text[rest..].find("{{") {
+        let body_start = rest + rel + 2;
+        let Some(close_rel) = find_action_end(&text[body_start..]) else {
+            break;
+        };
+        let body = &text[body_start..body_start + close_rel];
+        let vars = action_variables(body);
+        for (i, (at, name)) in vars.iter().enumerate() {
+            if declared.contains(name) {
+                continue;
+            }
+            if declares(body, &vars, i) {
+                declared.push(name);
+            } else {
+                out.push(TemplateError {
+                    offset: body_start + at,
+                    message: format!("undefined variable `${name}`"),
+                });
+            }
+        }
+        rest = body_start + close_rel + 2;
+    }
+    out
+}
+
+/// The `$name` variables of an action body outside string literals, with their offsets (of
+/// the `$`). A bare `$` (the root context) is not a variable.
+fn action_variables(body: &str) -> Vec<(usize, &str)> {
+    let bytes = body.as_bytes();
+    let mut out = Vec::new();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if let Some(q) = quote {
+            if c == b'\\' && q != b'`' {
+                i += 1;
+            } else if c == q {
+                quote = None;
+            }
+        } else if matches!(c, b'"' | b'`' | b'\'') {
+            quote = Some(c);
+        } else if c == b'$' {
+            let end = body[i + 1..]
+                .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+                .map(|e| i + 1 + e)
+                .unwrap_or(body.len());
+            if end > i + 1 {
+                out.push((i, &body[i + 1..end]));
+            }
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Is the `index`th variable declared here: followed by `:=`, or by `, $other :=`?
+fn declares(body: &str, vars: &[(usize, &str)], index: usize) -> bool {
+    let (at, name) = vars[index];
+    let after = body[at + 1 + name.len()..].trim_start();
+    if after.starts_with(":=") {
+        return true;
+    }
+    after.starts_with(',') && index + 1 < vars.len() && declares(body, vars, index + 1)
 }
 
 fn word_static(word: &str) -> &'static str {
@@ -349,5 +520,40 @@ mod tests {
         assert!(check_template("{{ $labels.job } down").is_some());
         assert!(check_template("{{ if $value }}x").is_some());
         assert!(check_template("{{ end }}").is_some());
+    }
+
+    #[test]
+    fn template_variables() {
+        assert!(undefined_variables("{{ $labels.job }} {{ $value | humanize }} {{ $externalURL }}").is_empty());
+        assert!(undefined_variables("{{ $x := 1 }}{{ $x }} {{ range $i, $e := .Labels }}{{ $e }}{{ end }}").is_empty());
+        assert!(undefined_variables(r#"{{ "$label" }} {{ $.Labels.job }}"#).is_empty());
+        let errs = undefined_variables("Instance {{ $label.foo }} down");
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].offset, 12);
+        assert_eq!(errs[0].message, "undefined variable `$label`");
+    }
+
+    #[test]
+    fn suspicious_expressions() {
+        let e = parse(r#"1 - (rate(x{status!~"5.."}[30d]) / rate(x[30d])) > 0.001"#).unwrap();
+        assert_eq!(self_ratios(&e), vec!["x"]);
+        let e = parse("sum(rate(x{code=\"500\"}[5m])) / sum(rate(x[5m]))").unwrap();
+        assert!(self_ratios(&e).is_empty());
+        let e = parse("rate(x[5m]) / rate(x[1h])").unwrap();
+        assert!(self_ratios(&e).is_empty());
+        let e = parse("rate(x[5m]) / ignoring(code) group_left rate(x[5m])").unwrap();
+        assert!(self_ratios(&e).is_empty());
+        let e = parse("histogram_quantile(0.99, latency_seconds{}) > 1").unwrap();
+        assert_eq!(quantiles_without_rate(&e), vec!["latency_seconds"]);
+        let e = parse("histogram_quantile(0.99, sum by (le) (rate(latency_seconds_bucket[5m])))").unwrap();
+        assert!(quantiles_without_rate(&e).is_empty());
+        let e = parse("histogram_quantile(0.99, sum by (le) (job:latency_seconds_bucket:rate5m))").unwrap();
+        assert!(quantiles_without_rate(&e).is_empty());
+        let e = parse("rate(errors_total[5m]) > 0.05").unwrap();
+        assert_eq!(rate_compared_with_fraction(&e), Some(("errors_total".to_string(), 0.05)));
+        let e = parse("rate(errors_total[5m]) / rate(requests_total[5m]) > 0.05").unwrap();
+        assert_eq!(rate_compared_with_fraction(&e), None);
+        let e = parse("rate(errors_total[5m]) > 5").unwrap();
+        assert_eq!(rate_compared_with_fraction(&e), None);
     }
 }

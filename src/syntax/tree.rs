@@ -293,6 +293,37 @@ impl Document {
             .map(|e| self.resolve(&e.value))
     }
 
+    /// How many nodes the document holds once every alias is expanded, counted without
+    /// expanding anything (each anchor's size is computed once). Saturates.
+    pub fn expanded_size(&self) -> u64 {
+        let mut memo = HashMap::new();
+        self.root.as_ref().map_or(0, |r| self.size_of(r, &mut memo, 0))
+    }
+
+    fn size_of(&self, node: &Node, memo: &mut HashMap<String, u64>, depth: usize) -> u64 {
+        match &node.kind {
+            NodeKind::Scalar(_) => 1,
+            NodeKind::Seq(items) => items.iter().fold(1u64, |acc, n| acc.saturating_add(self.size_of(n, memo, depth))),
+            NodeKind::Map(entries) => entries.iter().fold(1u64, |acc, e| {
+                acc.saturating_add(self.size_of(&e.key, memo, depth))
+                    .saturating_add(self.size_of(&e.value, memo, depth))
+            }),
+            NodeKind::Alias(name) => {
+                if let Some(n) = memo.get(name) {
+                    return *n;
+                }
+                // An alias chain deeper than the budget (or a cycle) counts as unbounded.
+                let n = match self.anchors.get(name) {
+                    Some(_) if depth >= ALIAS_DEPTH_BUDGET => u64::MAX,
+                    Some(target) => self.size_of(target, memo, depth + 1),
+                    None => 1,
+                };
+                memo.insert(name.clone(), n);
+                n
+            }
+        }
+    }
+
     /// Follows a path of keys with [`Document::get`].
     pub fn get_path<'a>(&'a self, map: &'a Node, path: &[&str]) -> Option<&'a Node> {
         path.iter().try_fold(map, |node, key| self.get(node, key))
@@ -350,6 +381,37 @@ mod tests {
         assert!(matches!(doc.resolve(&alias).kind, NodeKind::Alias(_)));
         let m = map(vec![(s("<<", 0), alias)]);
         assert!(doc.entries(&m).is_empty());
+    }
+
+    #[test]
+    fn expanded_size_counts_aliases_without_expanding() {
+        let mut doc = Document::default();
+        doc.anchors.insert(
+            "a".into(),
+            Node {
+                kind: NodeKind::Seq(vec![s("x", 0), s("y", 0)]),
+                ..s("", 0)
+            },
+        );
+        let alias = || Node {
+            kind: NodeKind::Alias("a".into()),
+            ..s("", 0)
+        };
+        doc.anchors.insert(
+            "b".into(),
+            Node {
+                kind: NodeKind::Seq(vec![alias(), alias(), alias()]),
+                ..s("", 0)
+            },
+        );
+        doc.root = Some(Node {
+            kind: NodeKind::Seq(vec![Node {
+                kind: NodeKind::Alias("b".into()),
+                ..s("", 0)
+            }]),
+            ..s("", 0)
+        });
+        assert_eq!(doc.expanded_size(), 1 + (1 + 3 * 3));
     }
 
     #[test]

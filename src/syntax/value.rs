@@ -3,6 +3,7 @@
 //! document's budgets; scalar typing follows YAML 1.2's core schema, explicitly.
 
 use super::tree::{Document, Node, NodeKind, ScalarStyle, ALIAS_DEPTH_BUDGET};
+use crate::source::Span;
 use serde_json::{Map, Number, Value};
 
 /// Converts `node`; aliases nested past the budget become `null`.
@@ -58,4 +59,40 @@ fn looks_like_float(s: &str) -> bool {
     !body.is_empty()
         && body.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
         && body.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// The span of the node at a JSON pointer (`/services/api/ports/0`), or of the key `key` inside
+/// it: how a JSON Schema error is put back at its place in the file. Stops at the deepest node
+/// that exists.
+pub fn node_at_pointer(doc: &Document, root: &Node, pointer: &str, key: Option<&str>) -> Span {
+    let mut node = root;
+    for raw in pointer.split('/').skip(1) {
+        let part = raw.replace("~1", "/").replace("~0", "~");
+        let next = match &doc.resolve(node).kind {
+            NodeKind::Map(_) => doc
+                .entries(node)
+                .into_iter()
+                .find(|e| e.key.as_str() == Some(part.as_str()))
+                .map(|e| &e.value),
+            NodeKind::Seq(items) => part.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(n) => node = n,
+            None => break,
+        }
+    }
+    if let Some(k) = key {
+        if let Some(e) = doc.entries(node).into_iter().find(|e| e.key.as_str() == Some(k)) {
+            return e.key.span;
+        }
+    }
+    node.span
+}
+
+/// jsonschema says "Additional properties are not allowed ('x' was unexpected)": the key `x`.
+pub fn unexpected_key(msg: &str) -> Option<String> {
+    let start = msg.find("('")? + 2;
+    let end = msg[start..].find('\'')? + start;
+    Some(msg[start..end].to_string())
 }

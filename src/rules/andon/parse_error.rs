@@ -16,7 +16,7 @@ impl Rule for ParseError {
             Parsed::None => return,
         };
         for e in errors {
-            out.report(e.span, format!("{} cannot be parsed: {}", file.kind.as_str(), e.message))
+            out.report(e.span, format!("the {} does not parse: {}", file.kind.label(), e.message))
                 .help("fix the syntax; andon checks only what it can parse, so the rest of this file may be unchecked");
         }
     }

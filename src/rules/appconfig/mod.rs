@@ -1,4 +1,85 @@
+//! Rules for application configs (YAML, TOML, JSON under `config/`, `production.*`, …), and
+//! the walker they share.
+
+mod dangerous_flag_enabled;
+mod debug_log_level;
+mod hardcoded_secret;
+mod plaintext_connection;
+mod schema_violation;
+
 use super::Rule;
+use crate::kind::FileKind;
+use crate::model::File;
+use crate::syntax::tree::{Document, Node, NodeKind};
+
+/// This kind's rules, one sorted line each.
 pub fn rules() -> Vec<&'static dyn Rule> {
-    vec![]
+    vec![
+        &dangerous_flag_enabled::DangerousFlagEnabled,
+        &debug_log_level::DebugLogLevel,
+        &hardcoded_secret::HardcodedSecret,
+        &plaintext_connection::PlaintextConnection,
+        &schema_violation::SchemaViolation,
+    ]
+}
+
+/// Deepest nesting the walker follows: configs are shallow, hostile files are not.
+const MAX_DEPTH: usize = 64;
+
+/// One scalar setting: the keys leading to it (lowercase; list items add nothing) and its value.
+pub(crate) struct Setting<'a> {
+    pub path: Vec<String>,
+    pub value: &'a Node,
+}
+
+impl Setting<'_> {
+    /// The setting's own key, lowercase.
+    pub fn name(&self) -> &str {
+        self.path.last().map_or("", String::as_str)
+    }
+}
+
+/// Calls `f` for every scalar value under a key in an app config, depth first, aliases
+/// followed once.
+pub(crate) fn each_setting(file: &File, mut f: impl FnMut(&Setting)) {
+    if !matches!(file.kind, FileKind::AppConfig(_)) {
+        return;
+    }
+    let Some(tree) = file.tree() else { return };
+    for doc in &tree.docs {
+        if let Some(root) = &doc.root {
+            walk(doc, root, &mut Vec::new(), 0, &mut f);
+        }
+    }
+}
+
+fn walk<'a>(doc: &'a Document, node: &'a Node, path: &mut Vec<String>, depth: usize, f: &mut impl FnMut(&Setting)) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let node = doc.resolve(node);
+    match &node.kind {
+        NodeKind::Map(entries) => {
+            for e in entries {
+                let Some(k) = e.key.as_str() else { continue };
+                path.push(k.to_ascii_lowercase());
+                walk(doc, &e.value, path, depth + 1, f);
+                path.pop();
+            }
+        }
+        NodeKind::Seq(items) => {
+            for item in items {
+                walk(doc, item, path, depth + 1, f);
+            }
+        }
+        NodeKind::Scalar(_) => {
+            if !path.is_empty() {
+                f(&Setting {
+                    path: path.clone(),
+                    value: node,
+                });
+            }
+        }
+        NodeKind::Alias(_) => {}
+    }
 }

@@ -1,4 +1,248 @@
-use super::Rule;
+//! Rules for Compose files, and what they share: the services of a file, which of them are the
+//! application's own, which are data stores or unauthenticated admin tools.
+
+mod capabilities_not_dropped;
+mod dangerous_capability;
+mod depends_on_not_healthy;
+mod docker_socket_mounted;
+mod healthcheck_cannot_fail;
+mod host_network;
+mod internal_port_published;
+mod no_cpu_limit;
+mod no_fd_limit;
+mod no_log_rotation;
+mod no_memory_limit;
+mod no_restart_policy;
+mod no_stop_grace_period;
+mod no_tracing_env;
+mod obsolete_version;
+mod privilege_escalation_allowed;
+mod privileged;
+mod unpinned_image;
+mod writable_root_filesystem;
+
+use super::{Rule, Sink};
+use crate::diagnostic::{Edit, Fix};
+use crate::model::compose::{ComposeFile, ImageRef, Service};
+use crate::model::File;
+use std::sync::Arc;
+
+/// This kind's rules, one sorted line each.
 pub fn rules() -> Vec<&'static dyn Rule> {
-    vec![]
+    vec![
+        &capabilities_not_dropped::CapabilitiesNotDropped,
+        &dangerous_capability::DangerousCapability,
+        &depends_on_not_healthy::DependsOnNotHealthy,
+        &docker_socket_mounted::DockerSocketMounted,
+        &healthcheck_cannot_fail::HealthcheckCannotFail,
+        &host_network::HostNetwork,
+        &internal_port_published::InternalPortPublished,
+        &no_cpu_limit::NoCpuLimit,
+        &no_fd_limit::NoFdLimit,
+        &no_log_rotation::NoLogRotation,
+        &no_memory_limit::NoMemoryLimit,
+        &no_restart_policy::NoRestartPolicy,
+        &no_stop_grace_period::NoStopGracePeriod,
+        &no_tracing_env::NoTracingEnv,
+        &obsolete_version::ObsoleteVersion,
+        &privilege_escalation_allowed::PrivilegeEscalationAllowed,
+        &privileged::Privileged,
+        &unpinned_image::UnpinnedImage,
+        &writable_root_filesystem::WritableRootFilesystem,
+    ]
+}
+
+/// The Compose model of `file`, or `None` for other kinds.
+pub(crate) fn compose(file: &File) -> Option<Arc<ComposeFile>> {
+    file.model::<ComposeFile>()
+}
+
+/// What a well-known third-party image is, by its name (the last path segment).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Infra {
+    /// Holds data: reachable only by the services that use it.
+    DataStore,
+    /// An admin or observability endpoint without authentication by default.
+    OpenAdmin,
+    /// Another well-known image (proxies, UIs with their own login, …).
+    Other,
+}
+
+const DATA_STORES: &[&str] = &[
+    "postgres",
+    "postgis",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "mongodb",
+    "redis",
+    "valkey",
+    "keydb",
+    "memcached",
+    "elasticsearch",
+    "opensearch",
+    "cassandra",
+    "scylla",
+    "couchdb",
+    "couchbase",
+    "rabbitmq",
+    "kafka",
+    "cp-kafka",
+    "zookeeper",
+    "cp-zookeeper",
+    "etcd",
+    "consul",
+    "nats",
+    "influxdb",
+    "clickhouse-server",
+    "clickhouse",
+    "mssql-server",
+    "neo4j",
+    "minio",
+    "cockroach",
+    "timescaledb",
+    "qdrant",
+    "weaviate",
+    "pulsar",
+];
+
+const OPEN_ADMIN: &[&str] = &[
+    "prometheus",
+    "alertmanager",
+    "pushgateway",
+    "node-exporter",
+    "cadvisor",
+    "all-in-one",
+    "jaeger",
+    "jaeger-query",
+    "zipkin",
+    "loki",
+    "tempo",
+    "mimir",
+    "kibana",
+    "opensearch-dashboards",
+    "adminer",
+    "redis-commander",
+    "mongo-express",
+    "phpmyadmin",
+    "kafka-ui",
+];
+
+const OTHER_INFRA: &[&str] = &[
+    "grafana",
+    "nginx",
+    "httpd",
+    "traefik",
+    "haproxy",
+    "caddy",
+    "envoy",
+    "logstash",
+    "promtail",
+    "fluentd",
+    "fluent-bit",
+    "vector",
+    "telegraf",
+    "opentelemetry-collector",
+    "opentelemetry-collector-contrib",
+    "otel-collector",
+    "vault",
+    "keycloak",
+    "pgadmin4",
+    "portainer",
+    "portainer-ce",
+    "localstack",
+    "mailhog",
+    "mailpit",
+    "wordpress",
+    "nextcloud",
+    "gitea",
+    "registry",
+    "busybox",
+    "alpine",
+    "ubuntu",
+    "debian",
+];
+
+/// The kind of well-known image a service runs, `None` for the application's own services
+/// (built here, or an image andon does not know).
+pub(crate) fn infra(service: &Service) -> Option<Infra> {
+    if service.build {
+        return None;
+    }
+    let image = ImageRef::parse(&service.image.as_ref()?.value);
+    let name = image.name();
+    // `bitnami/postgresql`, `library/mysql-server` and `postgres-exporter`-like names.
+    let base = name.trim_end_matches("ql").trim_end_matches("-server").trim_end_matches("-alpine");
+    let known = |list: &[&str]| list.contains(&name) || list.contains(&base);
+    if name.ends_with("-exporter") || known(OPEN_ADMIN) {
+        Some(Infra::OpenAdmin)
+    } else if known(DATA_STORES) {
+        Some(Infra::DataStore)
+    } else if known(OTHER_INFRA) {
+        Some(Infra::Other)
+    } else {
+        None
+    }
+}
+
+/// The application's own services: built here, or running an image that is not a well-known
+/// third-party one. Hardening and app-level checks apply to these (third-party entrypoints
+/// often need root, capabilities or a writable root filesystem).
+pub(crate) fn is_app_service(service: &Service) -> bool {
+    infra(service).is_none()
+}
+
+/// Reports, at its key, each service of `file` for which `lacks` holds: the place where the
+/// missing field belongs. Services built with `extends:` may get the field from elsewhere.
+pub(crate) fn report_services_lacking(
+    file: &File,
+    out: &mut Sink,
+    lacks: impl Fn(&Service) -> bool,
+    message: impl Fn(&Service) -> String,
+    help: &str,
+) {
+    let Some(compose) = compose(file) else { return };
+    for s in compose.services.iter().filter(|s| !s.extends && lacks(s)) {
+        out.report(s.key_span, message(s)).help(help);
+    }
+}
+
+/// An Unsafe fix adding `key: value` as the service's first key, with its indentation; `None`
+/// when the service is in flow style or empty.
+pub(crate) fn insert_key_fix(service: &Service, key: &str, value: &str) -> Option<Fix> {
+    let (at, indent) = service.insert_at.as_ref()?;
+    Some(Fix::unsafe_(
+        format!("add `{key}: {value}` to service `{}`", service.name),
+        vec![Edit {
+            span: crate::source::Span::empty(*at),
+            replacement: format!("{indent}{key}: {value}\n"),
+        }],
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::compose::Spanned;
+    use crate::source::Span;
+
+    fn svc(image: &str) -> Service {
+        Service {
+            image: Some(Spanned {
+                value: image.into(),
+                span: Span::default(),
+            }),
+            ..Service::default()
+        }
+    }
+
+    #[test]
+    fn infra_images() {
+        assert_eq!(infra(&svc("postgres:16-alpine")), Some(Infra::DataStore));
+        assert_eq!(infra(&svc("bitnami/postgresql")), Some(Infra::DataStore));
+        assert_eq!(infra(&svc("prom/prometheus:latest")), Some(Infra::OpenAdmin));
+        assert_eq!(infra(&svc("jaegertracing/all-in-one:latest")), Some(Infra::OpenAdmin));
+        assert_eq!(infra(&svc("grafana/grafana")), Some(Infra::Other));
+        assert_eq!(infra(&svc("pmcp:1.0.0")), None);
+    }
 }

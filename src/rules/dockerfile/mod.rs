@@ -1,8 +1,83 @@
-//! Rules for dockerfile files.
+//! Rules for Dockerfiles, and what they share: the runtime stage of a file and the package
+//! installs its RUN commands perform. The stage and command views live in
+//! `model::dockerfile`.
+
+mod add_instead_of_copy;
+mod apt_instead_of_apt_get;
+mod apt_update_alone;
+mod apt_without_yes;
+mod cd_in_run;
+mod duplicate_stage_name;
+mod healthcheck_cannot_fail;
+mod missing_healthcheck;
+mod missing_no_install_recommends;
+mod missing_oci_labels;
+mod no_init;
+mod non_minimal_base;
+mod package_cache_kept;
+mod relative_workdir;
+mod runs_as_root;
+mod setcap_adds_capabilities;
+mod shell_form_entrypoint;
+mod ssh_port_exposed;
+mod sudo_in_run;
+mod toolchain_final_stage;
+mod unknown_copy_from;
+mod unlocked_build;
+mod unpinned_image;
+mod unpinned_package;
 
 use super::Rule;
+use crate::diagnostic::Edit;
+use crate::model::dockerfile::{runtime_stage, RunCommand};
+use crate::model::File;
+use crate::source::Span;
+use crate::syntax::dockerfile::{Dockerfile, Stage};
+use crate::syntax::shell;
 
 /// This kind's rules, one sorted line each.
 pub fn rules() -> Vec<&'static dyn Rule> {
-    vec![]
+    vec![
+        &add_instead_of_copy::AddInsteadOfCopy,
+        &apt_instead_of_apt_get::AptInsteadOfAptGet,
+        &apt_update_alone::AptUpdateAlone,
+        &apt_without_yes::AptWithoutYes,
+        &cd_in_run::CdInRun,
+        &duplicate_stage_name::DuplicateStageName,
+        &healthcheck_cannot_fail::HealthcheckCannotFail,
+        &missing_healthcheck::MissingHealthcheck,
+        &missing_no_install_recommends::MissingNoInstallRecommends,
+        &missing_oci_labels::MissingOciLabels,
+        &no_init::NoInit,
+        &non_minimal_base::NonMinimalBase,
+        &package_cache_kept::PackageCacheKept,
+        &relative_workdir::RelativeWorkdir,
+        &runs_as_root::RunsAsRoot,
+        &setcap_adds_capabilities::SetcapAddsCapabilities,
+        &shell_form_entrypoint::ShellFormEntrypoint,
+        &ssh_port_exposed::SshPortExposed,
+        &sudo_in_run::SudoInRun,
+        &toolchain_final_stage::ToolchainFinalStage,
+        &unknown_copy_from::UnknownCopyFrom,
+        &unlocked_build::UnlockedBuild,
+        &unpinned_image::UnpinnedImage,
+        &unpinned_package::UnpinnedPackage,
+    ]
+}
+
+/// The Dockerfile and the stage that ships (see [`runtime_stage`]), when the file has one.
+pub(crate) fn runtime(file: &File) -> Option<(&Dockerfile, &Stage)> {
+    let df = file.dockerfile()?;
+    Some((df, runtime_stage(df)?))
+}
+
+/// The edit inserting ` <flag>` right after `word` of a RUN command (`apt-get install` →
+/// `apt-get install --no-install-recommends`): the minimal change, wherever the word sits on a
+/// continued line.
+pub(crate) fn insert_after(run: &RunCommand, word: &shell::Word, flag: &str) -> Vec<Edit> {
+    let at = run.word_span(word).end as usize;
+    vec![Edit {
+        span: Span::empty(at),
+        replacement: format!(" {flag}"),
+    }]
 }

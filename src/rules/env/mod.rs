@@ -1,4 +1,51 @@
+//! Rules for environment variables, whatever sets them (`.env` files, Compose `environment:`,
+//! and through the model's hooks Kubernetes `env:` and Dockerfile `ENV`), and the secret
+//! policy that application-config rules share.
+
+mod debug_log_level;
+mod hardcoded_secret;
+mod plaintext_connection;
+mod rust_backtrace;
+pub(crate) mod secrets;
+
+pub(crate) use plaintext_connection::plaintext;
+
 use super::Rule;
+use crate::model::env::{is_template_dotenv, EnvSource, EnvVar, EnvVars, ValueKind};
+use crate::model::File;
+
+/// This kind's rules, one sorted line each.
 pub fn rules() -> Vec<&'static dyn Rule> {
-    vec![]
+    vec![
+        &debug_log_level::DebugLogLevel,
+        &hardcoded_secret::HardcodedSecret,
+        &plaintext_connection::PlaintextConnection,
+        &rust_backtrace::RustBacktrace,
+    ]
+}
+
+/// Every variable `file` sets with a value written in the file (literal, or a default), except
+/// in `.env` templates (`.env.example`, `.env.local`, …), whose values never reach production.
+pub(crate) fn literal_vars(file: &File) -> Vec<EnvVar> {
+    if file.kind == crate::kind::FileKind::DotEnv && is_template_dotenv(file.path()) {
+        return Vec::new();
+    }
+    file.model::<EnvVars>()
+        .map(|m| {
+            m.vars
+                .iter()
+                .filter(|v| matches!(v.kind, ValueKind::Literal | ValueKind::Defaulted))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// "in service `api`" / "in this .env file", for messages.
+pub(crate) fn where_set(v: &EnvVar) -> String {
+    match &v.source {
+        EnvSource::Compose { service } => format!(" in service `{service}`"),
+        EnvSource::Kubernetes { container } => format!(" in container `{container}`"),
+        EnvSource::DotEnv | EnvSource::Dockerfile => String::new(),
+    }
 }

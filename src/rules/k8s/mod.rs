@@ -1,4 +1,423 @@
-use super::Rule;
+//! Rules for Kubernetes manifests, and the walkers and fix helpers they share.
+
+mod autoscaler_cannot_scale;
+mod bare_pod;
+mod capabilities_not_dropped;
+mod cluster_admin_binding;
+mod dangerous_capabilities;
+mod default_service_account;
+mod exposed_service_type;
+mod host_namespace;
+mod host_path_volume;
+mod ingress_without_tls;
+mod liveness_probe_timing;
+mod low_user_id;
+mod missing_autoscaler;
+mod missing_cpu_limits;
+mod missing_disruption_budget;
+mod missing_liveness_probe;
+mod missing_memory_limits;
+mod missing_network_policy;
+mod missing_prestop_hook;
+mod missing_readiness_probe;
+mod missing_startup_probe;
+mod privilege_escalation_allowed;
+mod privileged_container;
+mod probe_cannot_fail;
+mod probe_port_not_declared;
+mod rbac_wildcard;
+mod readiness_same_as_liveness;
+mod replicas_beside_autoscaler;
+mod replicas_not_spread;
+mod replicas_share_volume;
+mod run_as_root_allowed;
+mod secret_in_env;
+mod service_port_not_declared;
+mod service_selects_nothing;
+mod short_grace_period;
+mod too_few_replicas;
+mod unbounded_ephemeral_storage;
+mod unbounded_rollout;
+mod unpinned_image;
+mod volume_claim_without_storage_class;
+mod writable_root_filesystem;
+
+use super::{Rule, Sink};
+use crate::diagnostic::{Edit, Fix};
+use crate::model::k8s::{quantity, Container, ContainerKind, Manifests, Object, PodSpec};
+use crate::model::File;
+use crate::source::Span;
+use crate::syntax::tree::{Entry, Node, NodeKind};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// This kind's rules, one sorted line each.
 pub fn rules() -> Vec<&'static dyn Rule> {
-    vec![]
+    vec![
+        &autoscaler_cannot_scale::AutoscalerCannotScale,
+        &bare_pod::BarePod,
+        &capabilities_not_dropped::CapabilitiesNotDropped,
+        &cluster_admin_binding::ClusterAdminBinding,
+        &dangerous_capabilities::DangerousCapabilities,
+        &default_service_account::DefaultServiceAccount,
+        &exposed_service_type::ExposedServiceType,
+        &host_namespace::HostNamespace,
+        &host_path_volume::HostPathVolume,
+        &ingress_without_tls::IngressWithoutTls,
+        &liveness_probe_timing::LivenessProbeTiming,
+        &low_user_id::LowUserId,
+        &missing_autoscaler::MissingAutoscaler,
+        &missing_cpu_limits::MissingCpuLimits,
+        &missing_disruption_budget::MissingDisruptionBudget,
+        &missing_liveness_probe::MissingLivenessProbe,
+        &missing_memory_limits::MissingMemoryLimits,
+        &missing_network_policy::MissingNetworkPolicy,
+        &missing_prestop_hook::MissingPrestopHook,
+        &missing_readiness_probe::MissingReadinessProbe,
+        &missing_startup_probe::MissingStartupProbe,
+        &privilege_escalation_allowed::PrivilegeEscalationAllowed,
+        &privileged_container::PrivilegedContainer,
+        &probe_cannot_fail::ProbeCannotFail,
+        &probe_port_not_declared::ProbePortNotDeclared,
+        &rbac_wildcard::RbacWildcard,
+        &readiness_same_as_liveness::ReadinessSameAsLiveness,
+        &replicas_beside_autoscaler::ReplicasBesideAutoscaler,
+        &replicas_not_spread::ReplicasNotSpread,
+        &replicas_share_volume::ReplicasShareVolume,
+        &run_as_root_allowed::RunAsRootAllowed,
+        &secret_in_env::SecretInEnv,
+        &service_port_not_declared::ServicePortNotDeclared,
+        &service_selects_nothing::ServiceSelectsNothing,
+        &short_grace_period::ShortGracePeriod,
+        &too_few_replicas::TooFewReplicas,
+        &unbounded_ephemeral_storage::UnboundedEphemeralStorage,
+        &unbounded_rollout::UnboundedRollout,
+        &unpinned_image::UnpinnedImage,
+        &volume_claim_without_storage_class::VolumeClaimWithoutStorageClass,
+        &writable_root_filesystem::WritableRootFilesystem,
+    ]
+}
+
+/// The Kubernetes objects of `file`, or `None` for other kinds. Rules that look at objects
+/// directly take [`Manifests::whole`] unless they judge only values that are written.
+pub fn manifests(file: &File) -> Option<Arc<Manifests>> {
+    file.model::<Manifests>()
+}
+
+/// Which objects a walker visits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Whole objects: for rules about what is missing, which a patch leaves out on purpose.
+    Whole,
+    /// Patches and fragments too: for rules about a value that is written and wrong.
+    Written,
+}
+
+/// Calls `f` with every container of every pod-bearing object of `file` in `scope`.
+pub fn for_each_container(file: &File, scope: Scope, mut f: impl FnMut(&Object, &PodSpec, &Container)) {
+    for_each_pod(file, scope, |obj, pod| {
+        for c in &pod.containers {
+            f(obj, pod, c);
+        }
+    });
+}
+
+/// Calls `f` with every pod-bearing object of `file` in `scope` and its pod spec.
+pub fn for_each_pod(file: &File, scope: Scope, mut f: impl FnMut(&Object, &PodSpec)) {
+    let Some(m) = manifests(file) else { return };
+    for obj in m.objects.iter() {
+        if obj.partial && scope == Scope::Whole {
+            continue;
+        }
+        if let Some(pod) = &obj.pod {
+            f(obj, pod);
+        }
+    }
+}
+
+/// Reports containers whose `resource` (`cpu`, `memory`) has no limit, or a limit below its
+/// request. A request alone is not enough; a limit alone is (the request defaults to it).
+pub fn check_resource(file: &File, out: &mut Sink, resource: &str, label: &str) {
+    for_each_container(file, Scope::Whole, |_, _, c| {
+        if c.kind == ContainerKind::Ephemeral {
+            return; // ephemeral containers may not set resources
+        }
+        let Some(resources) = &c.resources else {
+            out.report(c.at, format!("{} sets no {label} request or limit", c.describe()))
+                .help(format!(
+                    "add resources.requests.{resource} and resources.limits.{resource}: without them the pod can starve its neighbours and the scheduler cannot place it well"
+                ));
+            return;
+        };
+        let request = resources.value.get_path(&["requests", resource]);
+        match resources.value.get_path(&["limits", resource]).filter(|n| !n.is_null()) {
+            None => {
+                out.report(resources.key.span, format!("{} has no {label} limit", c.describe()))
+                    .help(format!(
+                        "add resources.limits.{resource} (at least the request) so that one container cannot take the whole node"
+                    ));
+            }
+            Some(limit) => {
+                if let (Some(l), Some(r)) = (quantity(limit), request.and_then(quantity)) {
+                    if l < r {
+                        out.report(limit.span, format!("{} has a {label} limit below its request", c.describe()))
+                            .help("the API server rejects a limit below the request: raise the limit or lower the request");
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// Reports long-running regular containers that lack the probe `field` (`livenessProbe`, …);
+/// Jobs and CronJobs run to completion and are not probed.
+pub fn check_probe_present(file: &File, out: &mut Sink, field: &str, pick: fn(&Container) -> Option<&Entry>, help: &str) {
+    for_each_pod(file, Scope::Whole, |obj, pod| {
+        if obj.runs_to_completion() {
+            return;
+        }
+        for c in pod.regular() {
+            if pick(c).is_none() {
+                out.report(c.at, format!("{} has no {field}", c.describe())).help(help);
+            }
+        }
+    });
+}
+
+/// A boolean that each container's own securityContext should set to `wanted` (the pod-level
+/// securityContext has no such field).
+pub struct ContainerFlag {
+    pub key: &'static str,
+    pub wanted: bool,
+    pub help: &'static str,
+}
+
+/// Reports containers (init containers included) whose securityContext does not set `flag`, at
+/// the wrong value when one is given, else at the container's name; the fix sets it (unsafe:
+/// the workload may rely on the permission).
+pub fn check_container_flag(file: &File, out: &mut Sink, flag: &ContainerFlag) {
+    let wanted = if flag.wanted { "true" } else { "false" };
+    for_each_container(file, Scope::Whole, |obj, _, c| {
+        if c.kind == ContainerKind::Ephemeral {
+            return;
+        }
+        let value = c.security(flag.key).filter(|n| !n.is_null());
+        if value.and_then(Node::as_bool) == Some(flag.wanted) {
+            return;
+        }
+        let (span, message) = match value {
+            Some(v) => (v.span, format!("{} sets {}: {}", c.describe(), flag.key, v.as_str().unwrap_or("…"))),
+            None => (c.at, format!("{} does not set {}: {wanted}", c.describe(), flag.key)),
+        };
+        let fix = (!obj.shared_spans)
+            .then(|| set_path(file.text(), &c.node, &["securityContext", flag.key], wanted))
+            .flatten()
+            .map(|edit| Fix::unsafe_(format!("set {}: {wanted}", flag.key), vec![edit]));
+        out.report(span, message).help(flag.help).fix_opt(fix);
+    });
+}
+
+/// The replica count of a replicated workload and the `replicas` value when it is written
+/// (absent means 1); `None` for other objects.
+pub fn replicas(obj: &Object) -> Option<(i64, Option<&Node>)> {
+    if !obj.is_replicated() {
+        return None;
+    }
+    match obj.spec().and_then(|s| s.get("replicas")) {
+        Some(n) => Some((n.as_i64()?, Some(n))),
+        None => Some((1, None)),
+    }
+}
+
+/// Whether a label selector (`matchLabels` / `matchExpressions`, or a plain map as Services
+/// write it) selects `labels`. An empty selector selects everything.
+pub fn selects(selector: &Node, labels: &BTreeMap<String, String>) -> bool {
+    let Some(entries) = selector.as_map() else {
+        return false;
+    };
+    let structured = selector.get("matchLabels").is_some() || selector.get("matchExpressions").is_some();
+    if !structured {
+        return entries.iter().all(|e| label_is(labels, &e.key, &e.value));
+    }
+    let plain = selector.get("matchLabels").and_then(Node::as_map).unwrap_or_default();
+    if !plain.iter().all(|e| label_is(labels, &e.key, &e.value)) {
+        return false;
+    }
+    let expressions = selector.get("matchExpressions").and_then(Node::as_seq).unwrap_or_default();
+    expressions.iter().all(|x| {
+        let key = x.get("key").and_then(Node::as_str).unwrap_or("");
+        let values: Vec<&str> = x
+            .get("values")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Node::as_str)
+            .collect();
+        let have = labels.get(key).map(String::as_str);
+        match x.get("operator").and_then(Node::as_str) {
+            Some("In") => have.is_some_and(|v| values.contains(&v)),
+            Some("NotIn") => !have.is_some_and(|v| values.contains(&v)),
+            Some("Exists") => have.is_some(),
+            Some("DoesNotExist") => have.is_none(),
+            _ => false,
+        }
+    })
+}
+
+fn label_is(labels: &BTreeMap<String, String>, key: &Node, value: &Node) -> bool {
+    match (key.as_str(), value.as_str()) {
+        (Some(k), Some(v)) => labels.get(k).map(String::as_str) == Some(v),
+        _ => false,
+    }
+}
+
+/// Every object of the project with the path of its file, in path order.
+pub struct ProjectObjects {
+    files: Vec<(String, Arc<Manifests>)>,
+}
+
+impl ProjectObjects {
+    pub fn new(files: &[File]) -> ProjectObjects {
+        let mut files: Vec<(String, Arc<Manifests>)> = files.iter().filter_map(|f| Some((f.path().to_string(), manifests(f)?))).collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        ProjectObjects { files }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Object)> {
+        self.files.iter().flat_map(|(p, m)| m.objects.iter().map(move |o| (p.as_str(), o)))
+    }
+
+    /// Every object in `namespace`.
+    pub fn in_namespace<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
+        self.iter().map(|(_, o)| o).filter(move |o| o.namespace == namespace)
+    }
+
+    /// Objects of built-in `kind` in `namespace`.
+    pub fn of_kind<'a>(&'a self, kind: &'a str, namespace: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
+        self.iter()
+            .map(|(_, o)| o)
+            .filter(move |o| o.kind == kind && o.namespace == namespace)
+    }
+
+    /// The HorizontalPodAutoscaler (or other autoscaler with a `scaleTargetRef`, such as a KEDA
+    /// ScaledObject) that scales `obj`.
+    pub fn autoscaler_of(&self, obj: &Object) -> Option<&Object> {
+        self.iter().map(|(_, o)| o).find(|o| {
+            o.namespace == obj.namespace
+                && o.spec().and_then(|s| s.get("scaleTargetRef")).is_some_and(|r| {
+                    r.get("name").and_then(Node::as_str) == obj.name.as_deref()
+                        && r.get("kind").and_then(Node::as_str).is_none_or(|k| k == obj.kind)
+                })
+        })
+    }
+}
+
+/// An edit that adds `lines` (YAML at the map's own indentation, nested lines indented by two
+/// more spaces each level) as the last entries of the block mapping `map`. `None` for flow maps,
+/// empty maps and texts it cannot place safely.
+pub fn insert_entries(text: &str, map: &Node, lines: &[&str]) -> Option<Edit> {
+    let entries = match &map.kind {
+        NodeKind::Map(e) if !e.is_empty() => e,
+        _ => return None,
+    };
+    if text.get(map.span.range())?.starts_with('{') {
+        return None;
+    }
+    let first = &entries.first()?.key;
+    let line_start = text[..first.span.start as usize].rfind('\n').map_or(0, |i| i + 1);
+    let width = text[line_start..first.span.start as usize].chars().count();
+    let last_end = entries.iter().map(|e| e.value.span.end.max(e.key.span.end)).max()? as usize;
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let (at, lead) = match text.get(last_end..)?.find('\n') {
+        Some(i) => (last_end + i + 1, ""),
+        None => (text.len(), newline),
+    };
+    let indent = " ".repeat(width);
+    let mut replacement = lead.to_string();
+    for line in lines {
+        replacement.push_str(&indent);
+        replacement.push_str(line);
+        replacement.push_str(newline);
+    }
+    Some(Edit {
+        span: Span::empty(at),
+        replacement,
+    })
+}
+
+/// The edit that makes the scalar at `path` below the block map `node` say `value`: replaces an
+/// existing scalar, or adds the missing maps and entry under the deepest map that exists.
+pub fn set_path(text: &str, node: &Node, path: &[&str], value: &str) -> Option<Edit> {
+    let (first, rest) = path.split_first()?;
+    match node.get(first) {
+        Some(v) if rest.is_empty() => v.as_scalar().map(|_| Edit {
+            span: v.span,
+            replacement: value.to_string(),
+        }),
+        Some(v) if v.as_map().is_some() => set_path(text, v, rest, value),
+        Some(_) => None,
+        None => {
+            let mut lines: Vec<String> = Vec::new();
+            for (depth, key) in path.iter().enumerate() {
+                let indent = "  ".repeat(depth);
+                if depth + 1 == path.len() {
+                    lines.push(format!("{indent}{key}: {value}"));
+                } else {
+                    lines.push(format!("{indent}{key}:"));
+                }
+            }
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            insert_entries(text, node, &lines)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix;
+    use crate::syntax::{yaml, Limits};
+
+    fn apply(text: &str, path: &[&str], parent_key: &str, key: &str, value: &str) -> String {
+        let tree = yaml::parse(text, &Limits::default());
+        let root = tree.docs[0].root.as_ref().expect("root");
+        let parent = root.get_path(path).expect("parent");
+        let edit = set_path(text, parent, &[parent_key, key], value).expect("edit");
+        fix::apply(text, &[edit]).0
+    }
+
+    #[test]
+    fn adds_a_map_under_a_sequence_item() {
+        let text = "containers:\n- name: a\n  image: x # c\n- name: b\n";
+        let items = yaml::parse(text, &Limits::default());
+        let seq = items.docs[0].root.as_ref().and_then(|r| r.get("containers")).expect("seq");
+        let first = &seq.as_seq().expect("items")[0];
+        let edit = set_path(text, first, &["securityContext", "readOnlyRootFilesystem"], "true").expect("edit");
+        assert_eq!(
+            fix::apply(text, &[edit]).0,
+            "containers:\n- name: a\n  image: x # c\n  securityContext:\n    readOnlyRootFilesystem: true\n- name: b\n"
+        );
+    }
+
+    #[test]
+    fn replaces_or_appends_in_an_existing_map() {
+        let text = "spec:\n  securityContext:\n    runAsUser: 1\n";
+        assert_eq!(
+            apply(text, &["spec"], "securityContext", "runAsUser", "1000"),
+            "spec:\n  securityContext:\n    runAsUser: 1000\n"
+        );
+        assert_eq!(
+            apply(text, &["spec"], "securityContext", "runAsNonRoot", "true"),
+            "spec:\n  securityContext:\n    runAsUser: 1\n    runAsNonRoot: true\n"
+        );
+    }
+
+    #[test]
+    fn leaves_flow_maps_alone() {
+        let text = "spec: {securityContext: {runAsUser: 1}}\n";
+        let tree = yaml::parse(text, &Limits::default());
+        let root = tree.docs[0].root.as_ref().expect("root");
+        let spec = root.get("spec").expect("spec");
+        assert!(set_path(text, spec, &["securityContext", "runAsNonRoot"], "true").is_none());
+    }
 }

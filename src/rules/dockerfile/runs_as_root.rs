@@ -1,0 +1,56 @@
+use super::runtime;
+use crate::model::dockerfile::{base_image, effective_user, is_base_image, is_root_user, stage_chain, user_name};
+use crate::model::File;
+use crate::rules::{Rule, Sink};
+use crate::syntax::dockerfile::{Dockerfile, Stage};
+
+/// The image that ships runs as root: no USER in its final stage, or USER root/0.
+pub struct RunsAsRoot;
+
+impl Rule for RunsAsRoot {
+    fn name(&self) -> &'static str {
+        "dockerfile/runs-as-root"
+    }
+
+    fn check_file(&self, file: &File, out: &mut Sink) {
+        let Some((df, stage)) = runtime(file) else { return };
+        match effective_user(df, stage) {
+            Some(user) => {
+                let Some(name) = user_name(user) else { return };
+                let name = df.substitute_args(name, Some(stage));
+                if is_root_user(&name) {
+                    out.report(
+                        user.span,
+                        format!("the final stage switches to `{name}`, so the container runs as root"),
+                    )
+                    .help("end the final stage with `USER <uid>` of a non-root user (a numeric UID of 1000 or more)");
+                }
+            }
+            None if !non_root_by_default(df, stage) => {
+                let span = stage.from_inst(df).map_or(stage.image.span, |from| from.span);
+                out.report(span, "the final stage sets no USER, so the container runs as root")
+                    .help("create a non-root user and add `USER <uid>` (a numeric UID of 1000 or more) before ENTRYPOINT/CMD");
+            }
+            None => {}
+        }
+    }
+}
+
+/// Images that do not run their process as root without a USER: distroless and Chainguard
+/// `nonroot` images, images whose entrypoint drops privileges itself (`gosu`, `su-exec`, as
+/// the official postgres and redis images do); and base images whose command is a bare
+/// interpreter (`CMD ["python3"]`), where the image built on them chooses the user.
+fn non_root_by_default(df: &Dockerfile, stage: &Stage) -> bool {
+    let base = base_image(df, stage).to_ascii_lowercase();
+    if base.contains("nonroot") || base.starts_with("cgr.dev/chainguard/") || is_base_image(df, stage) {
+        return true;
+    }
+    stage_chain(df, stage)
+        .iter()
+        .flat_map(|s| s.instructions(df))
+        .filter(|i| i.is("RUN") || i.is("COPY") || i.is("ADD"))
+        .any(|i| {
+            let text = i.rest.text.as_str();
+            text.contains("gosu") || text.contains("su-exec")
+        })
+}

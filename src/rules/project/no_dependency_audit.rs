@@ -1,0 +1,108 @@
+use super::{ci_files, mentions, under, WHOLE_FILE};
+use crate::rules::{Project, Rule, Sink};
+
+/// A repository with package dependencies whose CI never audits them, or with no dependabot or
+/// renovate configuration to keep them current.
+pub struct NoDependencyAudit;
+
+/// Package manifests, by ecosystem: what there is to audit.
+const MANIFESTS: &[&str] = &[
+    "cargo.toml",
+    "package.json",
+    "go.mod",
+    "requirements.txt",
+    "pyproject.toml",
+    "pipfile",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "gemfile",
+    "composer.json",
+    "mix.exs",
+];
+
+/// What a CI step that audits dependencies says (lowercase).
+const AUDITS: &[&str] = &[
+    "cargo audit",
+    "cargo-audit",
+    "cargo deny",
+    "cargo-deny",
+    "rustsec/audit-check",
+    "npm audit",
+    "yarn audit",
+    "yarn npm audit",
+    "pnpm audit",
+    "pip-audit",
+    "safety check",
+    "safety scan",
+    "govulncheck",
+    "bundle audit",
+    "bundler-audit",
+    "osv-scanner",
+    "dependency-review-action",
+    "dependency-check",
+    "snyk test",
+    "trivy fs",
+    "trivy repo",
+    "grype dir:",
+    "composer audit",
+    "mix deps.audit",
+    "ossf/scorecard",
+    "dependency_scanning",
+    "dependency-scanning",
+];
+
+impl Rule for NoDependencyAudit {
+    fn name(&self) -> &'static str {
+        "project/no-dependency-audit"
+    }
+
+    fn check_project(&self, project: &Project, out: &mut Sink) {
+        for root in &project.repo.roots {
+            let Some(manifest) = shallowest_manifest(project, root) else {
+                continue;
+            };
+            let name = manifest.rsplit('/').next().unwrap_or(manifest);
+            if !mentions(ci_files(project, root), AUDITS) {
+                out.report_in(manifest, WHOLE_FILE, format!("no CI job audits the dependencies of {name}"))
+                    .help("run the ecosystem's audit in CI (cargo audit or cargo deny, npm audit, pip-audit, govulncheck …) so that a known vulnerability fails the build");
+            }
+            if !has_update_bot(project, root) {
+                out.report_in(
+                    manifest,
+                    WHOLE_FILE,
+                    format!("no dependabot or renovate configuration keeps {name} up to date"),
+                )
+                .help("add .github/dependabot.yml (or renovate.json) for this ecosystem so that security updates arrive as pull requests");
+            }
+        }
+    }
+}
+
+/// The package manifest nearest the top of `root` (fixtures and examples deeper down are not
+/// what the repository ships).
+fn shallowest_manifest<'a>(project: &'a Project, root: &str) -> Option<&'a str> {
+    project
+        .repo
+        .paths()
+        .filter(|p| under(p, root))
+        .filter(|p| {
+            let name = p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase();
+            MANIFESTS.contains(&name.as_str())
+        })
+        .filter(|p| !crate::discover::is_non_production(p))
+        .min_by_key(|p| (p.matches('/').count(), *p))
+}
+
+fn has_update_bot(project: &Project, root: &str) -> bool {
+    project.repo.paths().any(|p| {
+        let lower = p.to_ascii_lowercase();
+        let name = lower.rsplit('/').next().unwrap_or(&lower);
+        under(p, root)
+            && !crate::discover::is_non_production(p)
+            && (name == "dependabot.yml"
+                || name == "dependabot.yaml"
+                || name.starts_with("renovate.json")
+                || name.starts_with(".renovaterc"))
+    })
+}

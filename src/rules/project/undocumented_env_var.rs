@@ -1,0 +1,135 @@
+use super::{documents, under};
+use crate::kind::FileKind;
+use crate::model::env::is_template_dotenv;
+use crate::model::project::{Graph, SetVar};
+use crate::rules::{Project, Rule, Sink};
+use std::collections::BTreeSet;
+
+/// An environment variable that the repository's own images are given, mentioned in no README,
+/// document or `.env.example`.
+pub struct UndocumentedEnvVar;
+
+impl Rule for UndocumentedEnvVar {
+    fn name(&self) -> &'static str {
+        "project/undocumented-env-var"
+    }
+
+    fn check_project(&self, project: &Project, out: &mut Sink) {
+        let g = Graph::build(project.files);
+        for root in &project.repo.roots {
+            let mut docs: Vec<&str> = documents(project, root).map(|(_, t)| t).collect();
+            // A template such as .env.example documents the variables it lists.
+            docs.extend(
+                project
+                    .files
+                    .iter()
+                    .filter(|f| f.kind == FileKind::DotEnv && under(f.path(), root) && is_template_dotenv(f.path()))
+                    .map(|f| f.text()),
+            );
+            let mut seen = BTreeSet::new();
+            let mut vars = own_vars(&g, root);
+            vars.sort_by(|a, b| (&a.at.path, a.at.span).cmp(&(&b.at.path, b.at.span)));
+            for v in vars {
+                if is_image_internal(&v.name) || !seen.insert(v.name.clone()) || docs.iter().any(|d| mentions_word(d, &v.name)) {
+                    continue;
+                }
+                out.report_in(&v.at.path, v.at.span, format!("environment variable `{}` is not documented", v.name))
+                    .help("say what it does, its default and its allowed values in the README or a document under docs/ (or list it in a .env.example)");
+            }
+        }
+    }
+}
+
+/// Variables given to images built from this repository: their Dockerfile `ENV`, the
+/// `environment:` of Compose services that build them, the `env:` of Kubernetes containers that
+/// run them. Third-party images (postgres, grafana …) document their own variables.
+fn own_vars<'g>(g: &'g Graph, root: &str) -> Vec<&'g SetVar> {
+    let mut vars: Vec<&SetVar> = Vec::new();
+    vars.extend(g.images.iter().filter(|i| under(&i.path, root)).flat_map(|i| &i.env));
+    vars.extend(
+        g.services
+            .iter()
+            .filter(|s| s.built && under(&s.at.path, root))
+            .flat_map(|s| &s.env),
+    );
+    vars.extend(
+        g.containers
+            .iter()
+            .filter(|c| under(&c.path, root) && g.container_image_is_built_here(c))
+            .flat_map(|c| &c.env),
+    );
+    vars
+}
+
+/// Variables every base image or toolchain sets, which configure the image rather than the
+/// application.
+fn is_image_internal(name: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "PATH",
+        "HOME",
+        "USER",
+        "SHELL",
+        "TERM",
+        "LANG",
+        "LANGUAGE",
+        "TZ",
+        "DEBIAN_FRONTEND",
+        "PYTHONUNBUFFERED",
+        "PYTHONDONTWRITEBYTECODE",
+        "PYTHONPATH",
+        "PYTHONHASHSEED",
+        "VIRTUAL_ENV",
+        "JAVA_HOME",
+        "GOPATH",
+        "GOFLAGS",
+        "GOOS",
+        "GOARCH",
+        "CGO_ENABLED",
+        "GO111MODULE",
+        "RUSTFLAGS",
+        "LD_LIBRARY_PATH",
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "NODE_ENV",
+        "APP_HOME",
+    ];
+    const PREFIXES: &[&str] = &[
+        "LC_",
+        "PIP_",
+        "NPM_CONFIG_",
+        "YARN_",
+        "CARGO_",
+        "RUSTUP_",
+        "POETRY_",
+        "UV_",
+        "MAVEN_",
+        "GRADLE_",
+        "DOTNET_",
+        "NUGET_",
+        "BUNDLE_",
+        "GEM_",
+    ];
+    EXACT.contains(&name) || PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
+/// Whether `word` occurs in `text` with no identifier character on either side.
+fn mentions_word(text: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(ident) && !after.is_some_and(ident)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_words_only() {
+        assert!(mentions_word("set `PORT` to listen", "PORT"));
+        assert!(!mentions_word("METRICS_PORT only", "PORT"));
+        assert!(mentions_word("PORT", "PORT"));
+    }
+}

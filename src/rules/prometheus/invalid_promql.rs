@@ -1,0 +1,31 @@
+use super::rule_file;
+use crate::model::File;
+use crate::rules::{Rule, Sink};
+use crate::syntax::promql;
+
+/// An expression Prometheus cannot parse makes it refuse the whole rule file at load or reload.
+pub struct InvalidPromql;
+
+impl Rule for InvalidPromql {
+    fn name(&self) -> &'static str {
+        "prometheus/invalid-promql"
+    }
+
+    fn check_file(&self, file: &File, out: &mut Sink) {
+        let Some(rf) = rule_file(file) else { return };
+        for rule in rf.groups.iter().flat_map(|g| &g.rules) {
+            let Some(expr) = &rule.expr else { continue };
+            if let Err(message) = check(&expr.text) {
+                out.report(expr.span, format!("`expr` of `{}` is not valid PromQL: {message}", rule.name.value))
+                    .help("fix the expression (`promtool check rules` shows the same error); Prometheus refuses the whole file until then");
+            }
+        }
+    }
+}
+
+fn check(expr: &str) -> Result<(), String> {
+    if expr.trim().is_empty() {
+        return Err("the expression is empty".into());
+    }
+    promql::parse(expr).map(|_| ())
+}

@@ -1,0 +1,87 @@
+use super::each_rule;
+use crate::diagnostic::{Edit, Fix};
+use crate::model::prometheus::Pair;
+use crate::model::File;
+use crate::rules::{Rule, Sink};
+use crate::source::Span;
+use crate::syntax::promql::{check_template, undefined_variables, TemplateError, TEMPLATE_VARIABLES};
+
+/// Label and annotation values are Go templates: one that does not parse makes Prometheus refuse
+/// the rule file (`promtool check rules` fails on it too).
+pub struct InvalidTemplate;
+
+impl Rule for InvalidTemplate {
+    fn name(&self) -> &'static str {
+        "prometheus/invalid-template"
+    }
+
+    fn check_file(&self, file: &File, out: &mut Sink) {
+        each_rule(file, &mut |_, rule| {
+            // Recording rules' labels are not templated.
+            if !rule.is_alert() {
+                return;
+            }
+            for pair in rule.labels.iter().chain(&rule.annotations) {
+                for error in problems(&pair.value) {
+                    let span = place(file, pair, &error);
+                    out.report(
+                        span,
+                        format!("template in `{}` of `{}`: {}", pair.name, rule.name.value, error.message),
+                    )
+                    .help(
+                        "alert templates know `$labels`, `$value`, `$externalLabels` and `$externalURL` and variables they declare (`$x := …`); close every `{{` with `}}` and every `if`/`range`/`with` with `{{ end }}`",
+                    )
+                    .fix_opt(typo_fix(file, span));
+                }
+            }
+        });
+    }
+}
+
+fn problems(value: &str) -> Vec<TemplateError> {
+    if !value.contains("{{") {
+        return Vec::new();
+    }
+    match check_template(value) {
+        Some(e) => vec![e],
+        None => undefined_variables(value),
+    }
+}
+
+/// The problem's place in the file when the value is written verbatim there (plain, quoted
+/// without escapes, or a block scalar line), else the whole value.
+fn place(file: &File, pair: &Pair, error: &TemplateError) -> Span {
+    let raw = file.text().get(pair.span.range()).unwrap_or("");
+    let token: String = pair.value[error.offset..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .take(24)
+        .collect();
+    let context_start = pair.value[..error.offset].rfind("{{").unwrap_or(error.offset);
+    let context = &pair.value[context_start..error.offset];
+    match raw.find(&format!("{context}{token}")) {
+        Some(at) if !token.is_empty() => {
+            let start = pair.span.start as usize + at + context.len();
+            Span::new(start, start + token.len())
+        }
+        _ => pair.span,
+    }
+}
+
+/// Corrects a misspelt predefined variable (`$label` → `$labels`) written verbatim at `span`.
+/// Unsafe: the template then renders a value where it failed to load.
+fn typo_fix(file: &File, span: Span) -> Option<Fix> {
+    let text = file.text().get(span.range())?.strip_prefix('$')?;
+    let name: String = text.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    let known = TEMPLATE_VARIABLES
+        .iter()
+        .find(|v| v.eq_ignore_ascii_case(&name) || v.strip_suffix('s') == Some(name.as_str()) || name.strip_suffix('s') == Some(**v))?;
+    let start = span.start as usize + 1;
+    Some(Fix::unsafe_(
+        format!("write `${known}` for `${name}`"),
+        vec![Edit {
+            span: Span::new(start, start + name.len()),
+            replacement: known.to_string(),
+        }],
+    ))
+}
