@@ -1,24 +1,18 @@
-//! One run of andon: from command-line arguments to a report and an exit code. Only this module
-//! touches the file system after discovery.
+//! One run of andon: from command-line arguments to a report and an exit code. With `load`
+//! (reading) and `fix` (writing), the only module that touches the file system.
 
-use crate::classify::classify_tree;
 use crate::cli::{CheckArgs, ChecklistArgs, ChecklistFormat, Cli, Color, Command, FailOn, Format, ListFormat, SchemaKind};
 use crate::config::Config;
 use crate::diagnostic::Severity;
-use crate::discover::{self, ConfigFormat, FileKind, Syntax};
-use crate::engine::{self, Finding, RuleSet};
+use crate::discover;
+use crate::engine::{self, RuleSet};
+use crate::load::{check_paths, is_repository_top, load, Checked, LoadOptions};
 use crate::model::repo::RepoIndex;
-use crate::model::{File, Parsed, ReadError};
 use crate::report::{self, ReportInput};
-use crate::source::SourceFile;
-use crate::syntax::{self, Limits};
 use clap::CommandFactory;
-use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 
 const REPORT_SCHEMA: &str = include_str!("../schemas/andon-report.schema.json");
 
@@ -85,233 +79,6 @@ fn print(s: &str) {
     let mut out = std::io::stdout().lock();
     // A closed pipe (`andon rules | head`) is not an error worth a message.
     let _ = out.write_all(s.as_bytes());
-}
-
-/// The outcome of checking: files and findings, before any formatting.
-pub struct Checked {
-    pub files: Vec<File>,
-    pub findings: Vec<Finding>,
-    /// Findings a suppression covers, with its reason.
-    pub suppressed: Vec<(Finding, String)>,
-    pub skipped: Vec<(String, String)>,
-}
-
-/// How files are read for one run.
-#[derive(Default)]
-pub struct LoadOptions {
-    pub max_file_size: u64,
-    pub config: Config,
-    /// Texts to use instead of the files on disk (by output path): fixes in progress, or an
-    /// editor's buffer read from standard input.
-    pub texts: HashMap<String, String>,
-    /// Bumped once per file read, for the progress line.
-    pub progress: Option<Arc<AtomicUsize>>,
-}
-
-impl LoadOptions {
-    pub fn new(max_file_size: u64, config: Config) -> Self {
-        LoadOptions {
-            max_file_size,
-            config,
-            texts: HashMap::new(),
-            progress: None,
-        }
-    }
-}
-
-/// Discovers, parses and checks `paths` with `rules`.
-pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &LoadOptions) -> Result<Checked, String> {
-    for p in paths {
-        if std::fs::symlink_metadata(p).is_err() {
-            return Err(format!("{}: no such file or folder", p.display()));
-        }
-    }
-    let walk = discover::walk(paths, base);
-    let mut repo = RepoIndex::new(walk.files.iter().map(|f| f.display.clone()));
-    repo.texts = repo_texts(&walk, opts.max_file_size);
-    repo.roots = repo_roots(paths, base);
-    let mut skipped = walk.skipped;
-    let loaded: Vec<Result<File, (String, String)>> = walk
-        .files
-        .par_iter()
-        .map(|w| {
-            if opts.config.is_excluded(&w.display) {
-                return Err((w.display.clone(), "excluded by the config".to_string()));
-            }
-            let loaded = load(&w.abs, &w.display, opts);
-            if let Some(count) = &opts.progress {
-                count.fetch_add(1, Ordering::Relaxed);
-            }
-            loaded
-        })
-        .collect();
-    let mut files = Vec::new();
-    for l in loaded {
-        match l {
-            Ok(f) => files.push(f),
-            Err(skip) => skipped.push(skip),
-        }
-    }
-    skipped.sort();
-    let outcome = engine::run(&files, &repo, rules);
-    Ok(Checked {
-        files,
-        findings: outcome.findings,
-        suppressed: outcome.suppressed,
-        skipped,
-    })
-}
-
-/// Reads, parses and classifies one file; `Err` for files that are not deployment files.
-fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File, (String, String)> {
-    let forced = opts.config.kind_for(display);
-    let syntax = match forced {
-        Some(kind) => syntax_of_kind(kind, display),
-        None => discover::syntax_for(display),
-    };
-    if let Syntax::Skip(why) = syntax {
-        return Err((display.to_string(), why.to_string()));
-    }
-    let production = !opts
-        .config
-        .non_production(display)
-        .unwrap_or_else(|| discover::is_non_production(display));
-    let named_kind = match syntax {
-        Syntax::Dockerfile => Some(FileKind::Dockerfile),
-        Syntax::DotEnv => Some(FileKind::DotEnv),
-        _ => None,
-    };
-    let (text, read_error) = match opts.texts.get(display) {
-        Some(t) => (t.clone(), None),
-        None => read_text(abs, opts.max_file_size),
-    };
-    if let Some(err) = read_error {
-        // A YAML/JSON/TOML file that cannot be read cannot be classified either; report it only
-        // when its name already says it is a deployment file.
-        let kind = named_kind.or_else(|| guess_kind_by_name(display));
-        let Some(kind) = kind else {
-            return Err((
-                display.to_string(),
-                "unreadable, and its name does not say it is a deployment file".into(),
-            ));
-        };
-        let mut file = File::new(SourceFile::new(display, abs.to_path_buf(), text), kind, Parsed::None, production);
-        file.read_error = Some(err);
-        return Ok(file);
-    }
-    let limits = Limits::default();
-    let (kind, parsed) = match syntax {
-        Syntax::Dockerfile => (FileKind::Dockerfile, Parsed::Dockerfile(Box::new(syntax::dockerfile::parse(&text)))),
-        Syntax::DotEnv => (FileKind::DotEnv, Parsed::Tree(syntax::dotenv::parse(&text, &limits))),
-        Syntax::Yaml | Syntax::Json | Syntax::Toml => {
-            let (tree, format) = match syntax {
-                Syntax::Yaml => (syntax::yaml::parse(&text, &limits), ConfigFormat::Yaml),
-                Syntax::Json => (syntax::json::parse(&text, &limits), ConfigFormat::Json),
-                _ => (syntax::toml::parse(&text, &limits), ConfigFormat::Toml),
-            };
-            let (mut kind, why) = match forced {
-                Some(k) => (k, None),
-                None => classify_tree(display, &text, &tree, format),
-            };
-            if kind == FileKind::Other && !tree.errors.is_empty() {
-                // A broken file named like a deployment file is reported, not skipped.
-                kind = guess_kind_by_name(display).unwrap_or(FileKind::Other);
-            }
-            if kind == FileKind::Other {
-                return Err((display.to_string(), why.unwrap_or("not a deployment file").to_string()));
-            }
-            (kind, Parsed::Tree(tree))
-        }
-        Syntax::Skip(why) => return Err((display.to_string(), why.to_string())),
-    };
-    Ok(File::new(
-        SourceFile::new(display, abs.to_path_buf(), text),
-        kind,
-        parsed,
-        production,
-    ))
-}
-
-/// The parser for a kind the config assigns, whatever the file's name says.
-fn syntax_of_kind(kind: FileKind, display: &str) -> Syntax {
-    match kind {
-        FileKind::Dockerfile => Syntax::Dockerfile,
-        FileKind::DotEnv => Syntax::DotEnv,
-        FileKind::AppConfig(ConfigFormat::Toml) => Syntax::Toml,
-        FileKind::AppConfig(ConfigFormat::Json) => Syntax::Json,
-        FileKind::Other => Syntax::Skip("mapped to `other` by the config"),
-        _ if display.to_ascii_lowercase().ends_with(".json") => Syntax::Json,
-        _ => Syntax::Yaml,
-    }
-}
-
-/// For files that cannot be parsed: what their name says they are.
-fn guess_kind_by_name(display: &str) -> Option<FileKind> {
-    let name = display.rsplit('/').next().unwrap_or(display).to_ascii_lowercase();
-    if (name.starts_with("docker-compose") || name.starts_with("compose.")) && (name.ends_with(".yml") || name.ends_with(".yaml")) {
-        Some(FileKind::Compose)
-    } else if name.starts_with("alertmanager") {
-        Some(FileKind::AlertmanagerConfig)
-    } else if name.starts_with("prometheus") && !name.contains("rule") {
-        Some(FileKind::PrometheusConfig)
-    } else if name.ends_with(".rules") || name.contains("rules.y") || name.contains("alerts.y") {
-        Some(FileKind::PrometheusRules)
-    } else if discover::is_app_config_path(display) {
-        let format = if name.ends_with(".toml") {
-            ConfigFormat::Toml
-        } else if name.ends_with(".json") {
-            ConfigFormat::Json
-        } else {
-            ConfigFormat::Yaml
-        };
-        Some(FileKind::AppConfig(format))
-    } else {
-        let in_k8s_dir = display
-            .split('/')
-            .any(|d| matches!(d, "k8s" | "kubernetes" | "manifests" | "deploy"));
-        in_k8s_dir.then_some(FileKind::Kubernetes)
-    }
-}
-
-/// The file's text, or why it could not be read. For invalid UTF-8 the valid prefix is kept so
-/// that the error's place has a line and column.
-fn read_text(path: &Path, max: u64) -> (String, Option<ReadError>) {
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => return (String::new(), Some(ReadError::Io(e.kind().to_string()))),
-    };
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if size > max {
-        return (String::new(), Some(ReadError::TooLarge { size, limit: max }));
-    }
-    let mut bytes = Vec::with_capacity(size as usize);
-    // Bounded read: a file that grows while read cannot exceed the limit either.
-    if let Err(e) = file.take(max + 1).read_to_end(&mut bytes) {
-        return (String::new(), Some(ReadError::Io(e.kind().to_string())));
-    }
-    if bytes.len() as u64 > max {
-        return (
-            String::new(),
-            Some(ReadError::TooLarge {
-                size: bytes.len() as u64,
-                limit: max,
-            }),
-        );
-    }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return (String::new(), Some(ReadError::Utf16));
-    }
-    if bytes.iter().take(8192).any(|b| *b == 0) {
-        return (String::new(), Some(ReadError::Binary));
-    }
-    match String::from_utf8(bytes) {
-        Ok(s) => (s, None),
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let prefix = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-            (prefix, Some(ReadError::NotUtf8 { offset }))
-        }
-    }
 }
 
 /// The folder the config search starts from: the common folder of the paths checked.
@@ -613,47 +380,6 @@ fn fix_until_stable(args: &CheckArgs, base: &Path, rules: &RuleSet, opts: &mut L
         }
     }
     Err(format!("fixes did not settle after {MAX_FIX_PASSES} rounds; nothing was written"))
-}
-
-/// The documents and CI files project rules read (README, docs, workflows: see
-/// [`crate::model::repo::is_repo_text`]), at most 1 MiB each and 500 in all.
-fn repo_texts(walk: &discover::Walk, max: u64) -> Vec<(String, String)> {
-    walk.files
-        .iter()
-        .filter(|w| crate::model::repo::is_repo_text(&w.display))
-        .take(500)
-        .filter_map(|w| match read_text(&w.abs, max.min(1024 * 1024)) {
-            (text, None) => Some((w.display.clone(), text)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The scanned folders that are a repository's top, as output path prefixes.
-fn repo_roots(paths: &[PathBuf], base: &Path) -> Vec<String> {
-    paths
-        .iter()
-        .filter(|p| is_repository_top(p))
-        .filter_map(|p| {
-            // The output path of a file at the top of `p`, minus the file's name.
-            let probe = discover::display_path(&p.join("x"), p, base);
-            probe.strip_suffix('x').map(str::to_string)
-        })
-        .collect()
-}
-
-/// A folder holding `.git` or a README: the top of a repository, where repository-level items
-/// (CI, documentation) are judged.
-fn is_repository_top(dir: &Path) -> bool {
-    if !dir.is_dir() {
-        return false;
-    }
-    dir.join(".git").exists()
-        || std::fs::read_dir(dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .any(|e| e.file_name().to_string_lossy().to_ascii_lowercase().starts_with("readme") && e.path().is_file())
 }
 
 /// `andon checklist`: one run with the configured rules, then each checklist item's state.

@@ -1,7 +1,7 @@
 //! `andon init`: a commented starter `.andon.yaml` for the repository it is run in.
 
-use crate::app::{check_paths, LoadOptions};
 use crate::engine::RuleSet;
+use crate::load::{check_paths, LoadOptions};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;

@@ -17,6 +17,7 @@ pub mod explain;
 pub mod fix;
 pub mod init;
 pub mod kind;
+pub mod load;
 pub mod model;
 pub mod progress;
 pub mod redact;

@@ -1,10 +1,10 @@
 //! `andon checklist`: the data file's items, their evaluation on the demo repository, and the
 //! list of checkable items no rule serves yet (update it when you add a rule for one).
 
-use andon::app::{check_paths, LoadOptions};
 use andon::checklist::{evaluate, items, unchecked_items, Input, State};
 use andon::config::Config;
 use andon::engine::RuleSet;
+use andon::load::{check_paths, LoadOptions};
 use andon::report;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -48,7 +48,7 @@ fn item_ids_are_unique() {
 
 fn demo_input(
     paths: &[PathBuf],
-    checked: &andon::app::Checked,
+    checked: &andon::load::Checked,
     rules: &RuleSet,
     repository: bool,
 ) -> (String, Vec<(String, State, String)>) {
@@ -70,7 +70,7 @@ fn demo_input(
     (report::checklist_json::render(&list), states)
 }
 
-fn check_demo() -> (Vec<PathBuf>, andon::app::Checked, RuleSet) {
+fn check_demo() -> (Vec<PathBuf>, andon::load::Checked, RuleSet) {
     let paths = vec![root().join("examples/demo")];
     let rules = RuleSet::new(&[], &[]).expect("rules");
     let checked = check_paths(&paths, &root(), &rules, &LoadOptions::new(10 << 20, Config::default())).expect("check");

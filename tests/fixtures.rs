@@ -3,10 +3,10 @@
 //! report, passing cases must not; the rendered findings are snapshots. For a fix, the fixed
 //! text is a snapshot too, the rule is silent on it, and fixing again changes nothing.
 
-use andon::app::{check_paths, LoadOptions};
 use andon::config::Config;
 use andon::engine::{Finding, RuleSet};
 use andon::fix;
+use andon::load::{check_paths, LoadOptions};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
