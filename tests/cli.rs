@@ -1,43 +1,11 @@
 //! The binary as users run it: exit codes, formats, hostile inputs, secrets.
 
+mod common;
+use common::{repo, run_in};
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::Duration;
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_andon")
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs andon in `dir`; a run still going after 30 s fails the test: a hang detector, not a
-/// timing assertion. Output is read while the child runs, so a large report cannot fill the
-/// pipe and stall it.
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    let child = Command::new(bin())
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("andon starts");
-    let pid = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(Duration::from_secs(30)) {
-        Ok(out) => out.expect("output"),
-        Err(_) => {
-            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
-            panic!("andon {args:?} in {} hung for 30 s", dir.display());
-        }
-    }
-}
+use std::path::Path;
+use std::process::{Command, Output};
 
 fn json_of(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))

@@ -2,44 +2,22 @@
 //! invariants, and github, gitlab, junit and checkstyle parsed by real parsers, each carrying
 //! every finding and no secret.
 
+mod common;
+use common::repo;
+
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::Duration;
+use std::path::Path;
+use std::process::Output;
 
 const SECRET: &str = "s3cr3t-Very-Long-Password-123";
 const K8S_SECRET: &str = "k8s-Very-Long-Password-456789";
 const FORMATS: &[&str] = &["human", "json", "sarif", "github", "gitlab", "junit", "checkstyle"];
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs andon in `dir`, failing after 30 s: a hang detector, not a timing assertion. The output
-/// is read while andon runs (SARIF is larger than a pipe's buffer).
+/// Runs andon (see `common::run_in`) and insists it did its job: exit 0 or 1.
 fn run_in(dir: &Path, args: &[&str]) -> Output {
-    let child = Command::new(env!("CARGO_BIN_EXE_andon"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("andon starts");
-    let id = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    let out = match rx.recv_timeout(Duration::from_secs(30)) {
-        Ok(out) => out.expect("output"),
-        Err(_) => {
-            let _ = Command::new("kill").arg("-9").arg(id.to_string()).status();
-            panic!("andon {args:?} in {} hung for 30 s", dir.display());
-        }
-    };
+    let out = common::run_in(dir, args);
     assert!(
         matches!(out.status.code(), Some(0 | 1)),
         "andon {args:?} failed: {}",
