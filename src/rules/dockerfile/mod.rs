@@ -9,6 +9,7 @@ mod apt_without_yes;
 mod cd_in_run;
 mod duplicate_stage_name;
 mod healthcheck_cannot_fail;
+mod missing_dockerignore;
 mod missing_healthcheck;
 mod missing_no_install_recommends;
 mod missing_oci_labels;
@@ -45,6 +46,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &cd_in_run::CdInRun,
         &duplicate_stage_name::DuplicateStageName,
         &healthcheck_cannot_fail::HealthcheckCannotFail,
+        &missing_dockerignore::MissingDockerignore,
         &missing_healthcheck::MissingHealthcheck,
         &missing_no_install_recommends::MissingNoInstallRecommends,
         &missing_oci_labels::MissingOciLabels,
