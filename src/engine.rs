@@ -226,13 +226,15 @@ pub struct Outcome {
 /// suppressions.
 pub fn run(files: &[File], repo: &RepoIndex, rules: &RuleSet) -> Outcome {
     let mut diags: Vec<Diagnostic> = files.par_iter().flat_map_iter(|file| check_file(file, rules)).collect();
+    // Built once: project rules, positions and object ignores all look files up by path.
+    let by_path: HashMap<&str, &File> = files.iter().map(|f| (f.path(), f)).collect();
     let project = Project { files, repo };
     let project_rules = if rules.skip_project_rules { &[][..] } else { &rules.enabled[..] };
     for e in project_rules {
         let mut sink = Sink::new(e.meta.name.as_str(), e.severity, "", &e.options);
         match catch_unwind(AssertUnwindSafe(|| e.rule.check_project(&project, &mut sink))) {
             Ok(()) => diags.extend(sink.into_diagnostics().into_iter().filter_map(|mut d| {
-                let Some(f) = files.iter().find(|f| f.path() == d.path) else {
+                let Some(f) = by_path.get(d.path.as_str()) else {
                     return Some(d);
                 };
                 let severity = rules.for_file(e, f)?;
@@ -248,8 +250,8 @@ pub fn run(files: &[File], repo: &RepoIndex, rules: &RuleSet) -> Outcome {
             }
         }
     }
-    let findings = finish(diags, files, rules);
-    let (findings, mut suppressed) = ignore_objects(findings, files, &rules.object_ignores);
+    let findings = finish(diags, &by_path, rules);
+    let (findings, mut suppressed) = ignore_objects(findings, &by_path, &rules.object_ignores);
     let opts = crate::suppress::Options {
         foreign: rules.foreign_ignores,
     };
@@ -260,7 +262,7 @@ pub fn run(files: &[File], repo: &RepoIndex, rules: &RuleSet) -> Outcome {
         .filter(|d| rules.meta(d.rule).is_some_and(|m| rules.is_on(m)))
         .collect();
     let mut findings = outcome.kept;
-    findings.extend(finish(about, files, rules));
+    findings.extend(finish(about, &by_path, rules));
     sort(&mut findings);
     suppressed.extend(outcome.suppressed);
     Outcome { findings, suppressed }
@@ -270,7 +272,7 @@ pub fn run(files: &[File], repo: &RepoIndex, rules: &RuleSet) -> Outcome {
 /// match) are suppressed with the entry's reason.
 fn ignore_objects(
     findings: Vec<Finding>,
-    files: &[File],
+    by_path: &HashMap<&str, &File>,
     ignores: &[crate::config::ObjectIgnore],
 ) -> (Vec<Finding>, Vec<(Finding, String)>) {
     if ignores.is_empty() {
@@ -279,8 +281,7 @@ fn ignore_objects(
     let mut kept = Vec::new();
     let mut dropped = Vec::new();
     for f in findings {
-        let file = files.iter().find(|x| x.path() == f.diag.path);
-        let object = file.and_then(|file| object_at(file, f.diag.span));
+        let object = by_path.get(f.diag.path.as_str()).and_then(|file| object_at(file, f.diag.span));
         let hit = ignores.iter().find(|ig| {
             ig.rules.iter().any(|r| selector_matches(r, f.meta))
                 && ig.path.as_ref().is_none_or(|g| g.is_match(&f.diag.path))
@@ -345,8 +346,7 @@ fn internal_error(rule: &str, path: &str, payload: &Box<dyn std::any::Any + Send
 }
 
 /// Positions, fingerprints, order and deduplication.
-fn finish(diags: Vec<Diagnostic>, files: &[File], rules: &RuleSet) -> Vec<Finding> {
-    let by_path: HashMap<&str, &File> = files.iter().map(|f| (f.path(), f)).collect();
+fn finish(diags: Vec<Diagnostic>, by_path: &HashMap<&str, &File>, rules: &RuleSet) -> Vec<Finding> {
     let mut findings: Vec<Finding> = diags
         .into_iter()
         .filter_map(|diag| {
