@@ -100,24 +100,32 @@ fn common_folder(paths: &[PathBuf]) -> PathBuf {
     common
 }
 
+/// The base folder for output paths (`--root`, else the current folder) and the run's config
+/// (`--config`, else the nearest one above the scanned paths).
+fn base_and_config(root: Option<&Path>, explicit: Option<&Path>, scanned: &[PathBuf]) -> Result<(PathBuf, Config), String> {
+    let base = match root {
+        Some(r) => r.to_path_buf(),
+        None => std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?,
+    };
+    let config = match crate::config::find(explicit, &common_folder(scanned)) {
+        Some(path) => crate::config::load(&path)?,
+        None => Config::default(),
+    };
+    Ok((base, config))
+}
+
 fn check(args: &CheckArgs) -> Result<u8, String> {
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
-    let base = args.root.clone().unwrap_or(cwd);
     let scanned = match &args.stdin_filename {
         Some(name) => vec![name.clone()],
         None => args.paths.clone(),
     };
-    let config = match crate::config::find(args.config.as_deref(), &common_folder(&scanned)) {
-        Some(path) => crate::config::load(&path)?,
-        None => Config::default(),
-    };
-    let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
-        (Some(f), _) => f,
-        (None, Some("warning")) => FailOn::Warning,
-        (None, Some("info")) => FailOn::Info,
-        (None, Some("never")) => FailOn::Never,
-        _ => FailOn::Error,
-    };
+    let (base, config) = base_and_config(args.root.as_deref(), args.config.as_deref(), &scanned)?;
+    // The config's value was checked against the same names by its schema.
+    let from_config = config
+        .fail_on
+        .as_deref()
+        .and_then(|v| <FailOn as clap::ValueEnum>::from_str(v, false).ok());
+    let fail_on = args.fail_on.or(from_config).unwrap_or(FailOn::Error);
     let mut select = args.select.clone();
     if args.require_reasons && !select.is_empty() {
         select.push(crate::suppress::IGNORE_WITHOUT_REASON.to_string());
@@ -384,14 +392,9 @@ fn fix_until_stable(args: &CheckArgs, base: &Path, rules: &RuleSet, opts: &mut L
 
 /// `andon checklist`: one run with the configured rules, then each checklist item's state.
 fn checklist(args: &ChecklistArgs) -> Result<u8, String> {
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
-    let base = args.root.clone().unwrap_or(cwd);
-    let config = match crate::config::find(args.config.as_deref(), &common_folder(&args.paths)) {
-        Some(path) => crate::config::load(&path)?,
-        None => Config::default(),
-    };
+    let (base, config) = base_and_config(args.root.as_deref(), args.config.as_deref(), &args.paths)?;
     let rules = RuleSet::build(&[], &[], &config)?;
-    let opts = LoadOptions::new(10 * 1024 * 1024, config);
+    let opts = LoadOptions::new(crate::load::DEFAULT_MAX_FILE_SIZE, config);
     let checked = check_paths(&args.paths, &base, &rules, &opts)?;
     let input = crate::checklist::Input {
         target: args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" "),

@@ -113,7 +113,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub error_on_empty: bool,
     /// Largest file read, in bytes.
-    #[arg(long, default_value_t = 10 * 1024 * 1024, value_name = "BYTES")]
+    #[arg(long, default_value_t = crate::load::DEFAULT_MAX_FILE_SIZE, value_name = "BYTES")]
     pub max_file_size: u64,
     /// Configuration file [default: the nearest .andon.yaml or .andon.toml].
     #[arg(long, value_name = "FILE")]

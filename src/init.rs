@@ -1,7 +1,7 @@
 //! `andon init`: a commented starter `.andon.yaml` for the repository it is run in.
 
 use crate::engine::RuleSet;
-use crate::load::{check_paths, LoadOptions};
+use crate::load::{check_paths, LoadOptions, DEFAULT_MAX_FILE_SIZE};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -13,7 +13,7 @@ pub fn starter(dir: &Path) -> Result<String, String> {
         &[dir.to_path_buf()],
         dir,
         &rules,
-        &LoadOptions::new(10 * 1024 * 1024, Default::default()),
+        &LoadOptions::new(DEFAULT_MAX_FILE_SIZE, Default::default()),
     )?;
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &checked.files {

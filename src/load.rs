@@ -25,6 +25,10 @@ pub struct Checked {
     pub skipped: Vec<(String, String)>,
 }
 
+/// Largest file read unless `--max-file-size` says otherwise: a deployment file is far smaller,
+/// and a stray dump must not exhaust memory.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
 /// How files are read for one run.
 #[derive(Default)]
 pub struct LoadOptions {

@@ -6,7 +6,7 @@
 use andon::config::Config;
 use andon::engine::{Finding, RuleSet};
 use andon::fix;
-use andon::load::{check_paths, LoadOptions};
+use andon::load::{check_paths, LoadOptions, DEFAULT_MAX_FILE_SIZE};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -31,7 +31,7 @@ fn rules_for(name: &str, case: &Path) -> RuleSet {
 }
 
 fn check(case: &Path, base: &Path, rules: &RuleSet) -> (Vec<Finding>, Vec<andon::model::File>) {
-    let opts = LoadOptions::new(10 * 1024 * 1024, Config::default());
+    let opts = LoadOptions::new(DEFAULT_MAX_FILE_SIZE, Config::default());
     let checked = check_paths(&[case.to_path_buf()], base, rules, &opts).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
     (checked.findings, checked.files)
 }
