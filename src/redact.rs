@@ -71,15 +71,12 @@ impl Redacted {
 
     pub fn map_span(&self, span: Span) -> Span {
         let start = self.map(span.start);
-        let end = if self.regions.iter().any(|(o, _)| o.end == span.end) {
-            self.regions
-                .iter()
-                .find(|(o, _)| o.end == span.end)
-                .map(|(_, n)| n.end)
-                .unwrap_or(start)
-        } else {
-            self.map(span.end)
-        };
+        // A span ending where a secret ends ends after its mask, not at the mask's start.
+        let end = self
+            .regions
+            .iter()
+            .find(|(o, _)| o.end == span.end)
+            .map_or_else(|| self.map(span.end), |(_, n)| n.end);
         Span {
             start,
             end: end.max(start),

@@ -201,9 +201,9 @@ fn collect(file: &File, foreign: bool) -> Vec<Suppression> {
         let next_scope = || next_code_scope(file, c.span, line);
         let here = if own_line { next_scope() } else { Scope::Lines(line, line) };
         let body = c.text.trim();
-        if let Some(rest) = strip_word(body, "andon-ignore-file:") {
+        if let Some(rest) = body.strip_prefix("andon-ignore-file:") {
             out.push(own(rest, c, Scope::File, own_line));
-        } else if let Some(rest) = strip_word(body, "andon-ignore:") {
+        } else if let Some(rest) = body.strip_prefix("andon-ignore:") {
             out.push(own(rest, c, here, own_line));
         } else if foreign {
             if let Some(s) = foreign_comment(body, c, here, own_line) {
@@ -219,10 +219,6 @@ fn collect(file: &File, foreign: bool) -> Vec<Suppression> {
         }
     }
     out
-}
-
-fn strip_word<'a>(body: &'a str, word: &str) -> Option<&'a str> {
-    body.strip_prefix(word)
 }
 
 /// `ID,ID -- reason`, with the span of each id inside the comment.
