@@ -157,9 +157,21 @@ pub struct Input<'a> {
     pub suppressed: &'a [(Finding, String)],
 }
 
-/// Project rules that read deployment files, not the repository's documents or CI: they judge
-/// wherever those files are, repository top or not.
-const CROSS_FILE_RULES: &[&str] = &["project/unscraped-metrics-port"];
+/// Project rules that read deployment files, not the repository's documents or CI, with the
+/// artifacts they read: they judge wherever those files are, repository top or not.
+const CROSS_FILE_RULES: &[(&str, &[&str])] = &[
+    ("project/alert-routed-nowhere", &["A"]),
+    ("project/healthcheck-tool-missing", &["K", "C"]),
+    ("project/shutdown-outlasts-grace-period", &["K", "C"]),
+    ("project/unscraped-metrics-port", &["K", "C"]),
+];
+
+fn cross_file_inputs(rule: &RuleMeta) -> Option<&'static [&'static str]> {
+    CROSS_FILE_RULES
+        .iter()
+        .find(|(name, _)| *name == rule.name)
+        .map(|(_, codes)| *codes)
+}
 
 impl Input<'_> {
     /// Whether the run holds anything of artifact `code`.
@@ -190,8 +202,7 @@ impl Input<'_> {
             "alertmanager" => &["A"],
             "appconfig" => &["CFG"],
             "env" => &["E"],
-            "project" if CROSS_FILE_RULES.contains(&rule.name.as_str()) => &["K", "C"],
-            "project" => &["R"],
+            "project" => cross_file_inputs(rule).unwrap_or(&["R"]),
             _ => &["all"],
         };
         codes.iter().any(|c| self.has(c))
@@ -298,9 +309,7 @@ fn evaluate_item<'a>(input: &Input<'a>, item: Item) -> ItemResult<'a> {
     let ran: Vec<&'static RuleMeta> = enabled.iter().copied().filter(|r| input.rule_has_input(r)).collect();
     if ran.is_empty() {
         result.state = State::NotApplicable;
-        let needs_top = enabled
-            .iter()
-            .all(|r| r.kind() == "project" && !CROSS_FILE_RULES.contains(&r.name.as_str()));
+        let needs_top = enabled.iter().all(|r| r.kind() == "project" && cross_file_inputs(r).is_none());
         result.reason = if needs_top {
             "judged only at a repository's top (scan the folder holding .git or the README)".into()
         } else {
@@ -309,8 +318,10 @@ fn evaluate_item<'a>(input: &Input<'a>, item: Item) -> ItemResult<'a> {
         return result;
     }
     let mine = |f: &Finding| enabled.iter().any(|r| r.name == f.meta.name);
+    // A related rule's findings inform the item but fail only the item the rule serves.
+    let own = |f: &Finding| f.meta.checklist.as_deref() == Some(result.item.id.as_str());
     for f in input.findings.iter().filter(|f| mine(f)) {
-        if f.diag.severity >= Severity::Warning {
+        if f.diag.severity >= Severity::Warning && own(f) {
             result.findings.push(f);
         } else {
             result.notes.push(f);

@@ -225,13 +225,13 @@ pub struct Outcome {
 /// Runs every enabled rule on every file (in parallel), then the project rules, then applies
 /// suppressions.
 pub fn run(files: &[File], repo: &RepoIndex, rules: &RuleSet) -> Outcome {
-    let mut diags: Vec<Diagnostic> = files.par_iter().flat_map_iter(|file| check_file(file, rules)).collect();
+    let project = Project::new(files, repo);
+    let mut diags: Vec<Diagnostic> = files.par_iter().flat_map_iter(|file| check_file(file, rules, &project)).collect();
     // Built once: project rules, positions and object ignores all look files up by path.
     let by_path: HashMap<&str, &File> = files.iter().map(|f| (f.path(), f)).collect();
-    let project = Project { files, repo };
     let project_rules = if rules.skip_project_rules { &[][..] } else { &rules.enabled[..] };
     for e in project_rules {
-        let mut sink = Sink::new(e.meta.name.as_str(), e.severity, "", &e.options);
+        let mut sink = Sink::new(e.meta.name.as_str(), e.severity, "", &e.options, &project);
         match catch_unwind(AssertUnwindSafe(|| e.rule.check_project(&project, &mut sink))) {
             Ok(()) => diags.extend(sink.into_diagnostics().into_iter().filter_map(|mut d| {
                 let Some(f) = by_path.get(d.path.as_str()) else {
@@ -313,11 +313,11 @@ fn object_at(file: &File, span: Span) -> Option<[Option<String>; 3]> {
     Some([text(&["kind"]), text(&["metadata", "name"]), text(&["metadata", "namespace"])])
 }
 
-fn check_file(file: &File, rules: &RuleSet) -> Vec<Diagnostic> {
+fn check_file(file: &File, rules: &RuleSet, project: &Project) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for e in &rules.enabled {
         let Some(severity) = rules.for_file(e, file) else { continue };
-        let mut sink = Sink::new(e.meta.name.as_str(), severity, file.path(), &e.options);
+        let mut sink = Sink::new(e.meta.name.as_str(), severity, file.path(), &e.options, project);
         match catch_unwind(AssertUnwindSafe(|| e.rule.check_file(file, &mut sink))) {
             Ok(()) => out.extend(sink.into_diagnostics()),
             Err(payload) => out.push(internal_error(e.meta.name.as_str(), file.path(), &payload)),

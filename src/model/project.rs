@@ -3,8 +3,8 @@
 //! scrape configuration, and the repository's documents and CI files. Every entity keeps the
 //! path and span it came from, so that a project rule can point at the exact place.
 //!
-//! It is built from the files and the [`RepoIndex`] of a run (`Graph::build`); project rules
-//! build it when they run (a few milliseconds for hundreds of files).
+//! It is built from the files of a run (`Graph::build`), once, on first use by a rule
+//! ([`crate::rules::Project::graph`]).
 
 use super::compose::{ComposeFile, ImageRef};
 use super::env::EnvVars;
@@ -29,6 +29,8 @@ pub struct At {
 pub struct SetVar {
     pub name: String,
     pub at: At,
+    /// The value as written, when it is a plain string.
+    pub value: Option<String>,
 }
 
 /// A Dockerfile of the repository: an image the team builds.
@@ -41,6 +43,14 @@ pub struct Image {
     pub exposes: Vec<(u16, At)>,
     /// `ENV` of the stages that ship.
     pub env: Vec<SetVar>,
+    /// The program its ENTRYPOINT (or CMD) runs, by file name (`orders-api`): images are
+    /// usually named after it, so a runtime's `image: orders-api:1.4` finds this Dockerfile.
+    pub program: Option<String>,
+    /// The external image the shipped stage is built from, lowercase.
+    pub base: String,
+    /// The RUN, COPY and ADD texts of the shipped stage and the stages it builds on: what
+    /// the image adds to its base.
+    pub build_steps: Vec<String>,
 }
 
 /// A Compose service.
@@ -57,6 +67,62 @@ pub struct Service {
     /// metrics (a `# metrics` comment, or a `*METRICS*PORT*` variable holding that number).
     pub ports: Vec<ServicePort>,
     pub env: Vec<SetVar>,
+    /// `user:`, as written.
+    pub user: Option<String>,
+    /// A `healthcheck:` that is not disabled.
+    pub checks_health: bool,
+    /// The command of that healthcheck, when it has its own `test`.
+    pub health_command: Option<HealthCommand>,
+    /// `stop_grace_period:` as written, and where.
+    pub stop_grace_period: Option<(String, At)>,
+}
+
+/// The command a runtime health check runs: its program by file name (`curl`) and where that
+/// is written, and whether it runs through `/bin/sh`.
+#[derive(Clone, Debug)]
+pub struct HealthCommand {
+    pub program: String,
+    pub at: At,
+    pub through_shell: bool,
+}
+
+impl HealthCommand {
+    /// From the words of a command; a shell's `-c` script is read for its own first program.
+    fn from_words(words: &[(&str, Span)], path: &str) -> Option<HealthCommand> {
+        let at = |span| At {
+            path: path.to_string(),
+            span,
+        };
+        let (first, span) = words.first()?;
+        let program = file_name(first);
+        if matches!(program, "sh" | "bash" | "ash" | "dash") {
+            let script = words.iter().skip_while(|(w, _)| *w != "-c").nth(1)?;
+            return HealthCommand::from_script(script.0, script.1, path);
+        }
+        Some(HealthCommand {
+            program: program.to_string(),
+            at: at(*span),
+            through_shell: false,
+        })
+    }
+
+    /// From a script `/bin/sh -c` runs; the place is the script's.
+    fn from_script(script: &str, span: Span, path: &str) -> Option<HealthCommand> {
+        let first = script.split_whitespace().find(|w| !w.contains('='))?;
+        Some(HealthCommand {
+            program: file_name(first).to_string(),
+            at: At {
+                path: path.to_string(),
+                span,
+            },
+            through_shell: true,
+        })
+    }
+}
+
+/// `/usr/bin/curl` → `curl`.
+fn file_name(program: &str) -> &str {
+    program.rsplit('/').next().unwrap_or(program)
 }
 
 #[derive(Clone, Debug)]
@@ -83,6 +149,14 @@ pub struct Container {
     /// (name, number, place) of each `ports:` item.
     pub ports: Vec<(Option<String>, Option<i64>, At)>,
     pub env: Vec<SetVar>,
+    /// `runAsUser` of the container or, failing that, of the pod.
+    pub run_as_user: Option<i64>,
+    /// Whether it has a liveness or readiness probe.
+    pub probed: bool,
+    /// The commands of its `exec` probes.
+    pub exec_probes: Vec<HealthCommand>,
+    /// The pod's `terminationGracePeriodSeconds`, and where.
+    pub grace_period: Option<(i64, At)>,
 }
 
 /// A Kubernetes Service.
@@ -151,6 +225,50 @@ impl Graph {
         g
     }
 
+    /// The repository Dockerfile an image reference names: the image of a Compose service
+    /// that builds one, else the only Dockerfile whose folder or program has the reference's
+    /// name. `None` when that is ambiguous.
+    pub fn image_for_ref(&self, reference: &str) -> Option<&Image> {
+        let name = image_name(reference);
+        if name.is_empty() {
+            return None;
+        }
+        let built: Vec<&Image> = self
+            .services
+            .iter()
+            .filter(|s| s.image.as_deref().map(image_name) == Some(name))
+            .filter_map(|s| self.image_of_service(s))
+            .collect();
+        if let [only] = built[..] {
+            return Some(only);
+        }
+        let named: Vec<&Image> = self
+            .images
+            .iter()
+            .filter(|i| (!i.dir.is_empty() && i.dir.rsplit('/').next() == Some(name)) || i.program.as_deref() == Some(name))
+            .collect();
+        match named[..] {
+            [only] => Some(only),
+            _ => None,
+        }
+    }
+
+    /// What runs the repository image built from the Dockerfile at `path`: the Compose
+    /// services and Kubernetes containers that were matched to it.
+    pub fn runtimes(&self, path: &str) -> Vec<Runtime<'_>> {
+        let runs = |reference: Option<&str>| reference.and_then(|r| self.image_for_ref(r)).is_some_and(|i| i.path == path);
+        let services = self
+            .services
+            .iter()
+            .filter(|s| {
+                self.image_of_service(s)
+                    .map_or_else(|| runs(s.image.as_deref()), |i| i.path == path)
+            })
+            .map(Runtime::Compose);
+        let containers = self.containers.iter().filter(|c| runs(c.image.as_deref())).map(Runtime::Kube);
+        services.chain(containers).collect()
+    }
+
     /// Whether any scrape configuration is in the run.
     pub fn has_scrape_config(&self) -> bool {
         !self.jobs.is_empty() || !self.monitors.is_empty()
@@ -178,6 +296,51 @@ impl Graph {
                 .images
                 .iter()
                 .any(|i| !i.dir.is_empty() && i.dir.rsplit('/').next() == Some(name))
+    }
+}
+
+/// A Compose service or Kubernetes container that runs a repository image.
+#[derive(Clone, Copy, Debug)]
+pub enum Runtime<'g> {
+    Compose(&'g Service),
+    Kube(&'g Container),
+}
+
+impl<'g> Runtime<'g> {
+    /// Whether it runs the image as a user other than root, whatever the image says.
+    pub fn sets_non_root_user(&self) -> bool {
+        match self {
+            Runtime::Compose(s) => s
+                .user
+                .as_deref()
+                .is_some_and(|u| !super::dockerfile::is_root_user(u.split(':').next().unwrap_or(u)) && !u.contains('$')),
+            Runtime::Kube(c) => c.run_as_user.is_some_and(|uid| uid != 0),
+        }
+    }
+
+    /// Whether it checks the container's health itself (a Compose healthcheck, a Kubernetes
+    /// liveness or readiness probe).
+    pub fn checks_health(&self) -> bool {
+        match self {
+            Runtime::Compose(s) => s.checks_health,
+            Runtime::Kube(c) => c.probed,
+        }
+    }
+
+    /// The variables it sets itself.
+    pub fn env(self) -> &'g [SetVar] {
+        match self {
+            Runtime::Compose(s) => &s.env,
+            Runtime::Kube(c) => &c.env,
+        }
+    }
+
+    /// The commands its health checks run.
+    pub fn health_commands(&self) -> Vec<&HealthCommand> {
+        match self {
+            Runtime::Compose(s) => s.health_command.iter().collect(),
+            Runtime::Kube(c) => c.exec_probes.iter().collect(),
+        }
     }
 }
 
@@ -216,16 +379,81 @@ fn image(file: &File) -> Option<Image> {
                 .map(|v| SetVar {
                     name: v.key.clone(),
                     at: at(v.key_span),
+                    value: v.raw.clone(),
                 })
                 .collect()
         })
         .unwrap_or_default();
+    let stage = super::dockerfile::runtime_stage(df);
+    let chain = stage.map(|s| super::dockerfile::stage_chain(df, s)).unwrap_or_default();
     Some(Image {
         path: file.path().to_string(),
         dir: parent(file.path()).to_string(),
         exposes,
         env,
+        program: stage.and_then(|s| program(df, s)),
+        base: stage
+            .map(|s| super::dockerfile::base_image(df, s).to_ascii_lowercase())
+            .unwrap_or_default(),
+        build_steps: chain
+            .iter()
+            .flat_map(|s| s.instructions(df))
+            .filter(|i| i.is("RUN") || i.is("COPY") || i.is("ADD"))
+            .map(|i| i.rest.text.clone())
+            .collect(),
     })
+}
+
+/// Programs too common to name an image after: an image reference with this name is the
+/// upstream image, not a repository Dockerfile that happens to run it.
+const GENERIC_PROGRAMS: &[&str] = &[
+    "sh",
+    "bash",
+    "ash",
+    "tini",
+    "dumb-init",
+    "gosu",
+    "su-exec",
+    "java",
+    "python",
+    "python3",
+    "node",
+    "npm",
+    "yarn",
+    "pnpm",
+    "ruby",
+    "bundle",
+    "php",
+    "php-fpm",
+    "perl",
+    "dotnet",
+    "nginx",
+    "httpd",
+    "caddy",
+    "envoy",
+    "uvicorn",
+    "gunicorn",
+    "supervisord",
+    "postgres",
+    "redis-server",
+    "mysqld",
+    "mongod",
+];
+
+/// The program the image runs by file name: the first word of its ENTRYPOINT (or of CMD
+/// without one), looking through init wrappers; scripts and generic programs are no name.
+fn program(df: &crate::syntax::dockerfile::Dockerfile, stage: &crate::syntax::dockerfile::Stage) -> Option<String> {
+    let inst = super::dockerfile::last_in_chain(df, stage, "ENTRYPOINT").or_else(|| super::dockerfile::last_in_chain(df, stage, "CMD"))?;
+    let words: Vec<String> = match inst.exec() {
+        Some(words) => words.iter().map(|w| w.text.clone()).collect(),
+        None => inst.rest.text.split_whitespace().map(str::to_string).collect(),
+    };
+    let name = words
+        .iter()
+        .map(|w| file_name(w))
+        .find(|w| !w.starts_with('-') && !matches!(*w, "tini" | "dumb-init" | "gosu" | "su-exec" | "exec"))?;
+    let generic = GENERIC_PROGRAMS.contains(&name) || name.contains('.') || name.contains('$') || name.contains("entrypoint");
+    (!generic && !name.is_empty()).then(|| name.to_string())
 }
 
 /// `a/b/../c/./d` → `a/c/d`; `None` when it climbs out of the repository.
@@ -273,6 +501,7 @@ fn services(file: &File) -> Vec<Service> {
                 .map(|e| SetVar {
                     name: e.key.clone(),
                     at: at(e.key_span),
+                    value: e.value.clone(),
                 })
                 .collect();
             // A variable such as METRICS_PORT=9090 names the port that serves metrics.
@@ -311,6 +540,23 @@ fn services(file: &File) -> Vec<Service> {
                     });
                 }
             }
+            let checks_health = s.healthcheck.as_ref().is_some_and(|h| !h.disabled);
+            let health_command = node
+                .and_then(|(d, n)| d.get(d.get(n, "healthcheck")?, "test").map(|t| (d, t)))
+                .filter(|_| checks_health)
+                .and_then(|(d, test)| match test.as_str() {
+                    Some(script) => HealthCommand::from_script(script, test.span, file.path()),
+                    None => {
+                        let items: Vec<(&str, Span)> = d.items(test).iter().filter_map(|i| Some((i.as_str()?, i.span))).collect();
+                        match items.split_first() {
+                            Some(((form, _), rest)) if *form == "CMD" => HealthCommand::from_words(rest, file.path()),
+                            Some(((form, _), [(script, span), ..])) if *form == "CMD-SHELL" => {
+                                HealthCommand::from_script(script, *span, file.path())
+                            }
+                            _ => None,
+                        }
+                    }
+                });
             Service {
                 name: s.name.clone(),
                 at: at(s.key_span),
@@ -319,6 +565,10 @@ fn services(file: &File) -> Vec<Service> {
                 image: s.image.as_ref().map(|i| i.value.clone()),
                 ports,
                 env,
+                user: s.user.as_ref().map(|u| u.value.clone()),
+                checks_health,
+                health_command,
+                stop_grace_period: s.stop_grace_period.as_ref().map(|g| (g.value.clone(), at(g.span))),
             }
         })
         .collect()
@@ -384,6 +634,21 @@ fn kubernetes(file: &File, g: &mut Graph) {
                         .map(|e| SetVar {
                             name: e.name.clone(),
                             at: at(e.name_span),
+                            value: e.value.as_ref().and_then(Node::as_str).map(str::to_string),
+                        })
+                        .collect(),
+                    run_as_user: c.effective_security(pod, "runAsUser").and_then(|(n, _)| int_value(n)),
+                    probed: c.liveness_probe.is_some() || c.readiness_probe.is_some(),
+                    grace_period: pod
+                        .get("terminationGracePeriodSeconds")
+                        .and_then(|n| Some((int_value(n)?, at(n.span)))),
+                    exec_probes: [&c.liveness_probe, &c.readiness_probe, &c.startup_probe]
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|probe| {
+                            let command = probe.value.get_path(&["exec", "command"])?.as_seq()?;
+                            let words: Vec<(&str, Span)> = command.iter().filter_map(|w| Some((w.as_str()?, w.span))).collect();
+                            HealthCommand::from_words(&words, &path)
                         })
                         .collect(),
                 });

@@ -16,10 +16,12 @@ pub mod project;
 pub mod prometheus;
 
 use crate::diagnostic::{Diagnostic, Fix, Label, Severity};
+use crate::model::project::Graph;
 use crate::model::repo::RepoIndex;
 use crate::model::File;
 use crate::source::Span;
 use serde::de::DeserializeOwned;
+use std::sync::OnceLock;
 
 /// One check. `name` keys its catalog entry (`rules/<kind>/<rule-name>.yaml`), which holds its
 /// id, severity, checklist item, options and docs.
@@ -33,15 +35,31 @@ pub trait Rule: Send + Sync {
     fn check_project(&self, _project: &Project, _out: &mut Sink) {}
 }
 
-/// Everything a project rule sees.
+/// Everything a project rule sees; file rules see it too, through [`Sink::project`], to judge a
+/// file by what the rest of the deployment does with it (an image's user that every runtime
+/// overrides).
 pub struct Project<'a> {
     pub files: &'a [File],
     pub repo: &'a RepoIndex,
+    graph: OnceLock<Graph>,
 }
 
-impl Project<'_> {
+impl<'a> Project<'a> {
+    pub fn new(files: &'a [File], repo: &'a RepoIndex) -> Self {
+        Project {
+            files,
+            repo,
+            graph: OnceLock::new(),
+        }
+    }
+
     pub fn file(&self, path: &str) -> Option<&File> {
         self.files.iter().find(|f| f.path() == path)
+    }
+
+    /// The project graph, built on first use and shared by every rule of the run.
+    pub fn graph(&self) -> &Graph {
+        self.graph.get_or_init(|| Graph::build(self.files))
     }
 }
 
@@ -51,18 +69,26 @@ pub struct Sink<'a> {
     severity: Severity,
     path: &'a str,
     options: &'a serde_json::Value,
+    project: &'a Project<'a>,
     out: Vec<Diagnostic>,
 }
 
 impl<'a> Sink<'a> {
-    pub fn new(rule: &'static str, severity: Severity, path: &'a str, options: &'a serde_json::Value) -> Self {
+    pub fn new(rule: &'static str, severity: Severity, path: &'a str, options: &'a serde_json::Value, project: &'a Project<'a>) -> Self {
         Sink {
             rule,
             severity,
             path,
             options,
+            project,
             out: Vec::new(),
         }
+    }
+
+    /// The run's files as a whole. When the run was given single files rather than folders,
+    /// that is just those files.
+    pub fn project(&self) -> &'a Project<'a> {
+        self.project
     }
 
     /// The rule's options, catalog defaults overlaid by configuration.

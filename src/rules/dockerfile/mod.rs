@@ -28,9 +28,10 @@ mod unlocked_build;
 mod unpinned_image;
 mod unpinned_package;
 
-use super::Rule;
+use super::{Rule, Sink};
 use crate::diagnostic::Edit;
 use crate::model::dockerfile::{runtime_stage, RunCommand};
+use crate::model::project::Runtime;
 use crate::model::File;
 use crate::source::Span;
 use crate::syntax::dockerfile::{Dockerfile, Stage};
@@ -71,6 +72,14 @@ pub fn rules() -> Vec<&'static dyn Rule> {
 pub(crate) fn runtime(file: &File) -> Option<(&Dockerfile, &Stage)> {
     let df = file.dockerfile()?;
     Some((df, runtime_stage(df)?))
+}
+
+/// Whether the image this Dockerfile builds is run somewhere in the project, and every
+/// runtime that runs it does what `test` asks: then the runtime, not the image, is where that
+/// setting lives, and the image is not reported for lacking it.
+pub(crate) fn every_runtime(out: &Sink, file: &File, test: impl Fn(&Runtime) -> bool) -> bool {
+    let runtimes = out.project().graph().runtimes(file.path());
+    !runtimes.is_empty() && runtimes.iter().all(test)
 }
 
 /// The edit inserting ` <flag>` right after `word` of a RUN command (`apt-get install` →

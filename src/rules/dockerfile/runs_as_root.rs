@@ -1,10 +1,11 @@
-use super::runtime;
+use super::{every_runtime, runtime};
 use crate::model::dockerfile::{base_image, effective_user, is_base_image, is_root_user, stage_chain, user_name};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 use crate::syntax::dockerfile::{Dockerfile, Stage};
 
-/// The image that ships runs as root: no USER in its final stage, or USER root/0.
+/// The image that ships runs as root: no USER in its final stage, or USER root/0. Not when
+/// every Compose service and Kubernetes container that runs it sets a non-root user.
 pub struct RunsAsRoot;
 
 impl Rule for RunsAsRoot {
@@ -14,6 +15,9 @@ impl Rule for RunsAsRoot {
 
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some((df, stage)) = runtime(file) else { return };
+        if every_runtime(out, file, |r| r.sets_non_root_user()) {
+            return;
+        }
         match effective_user(df, stage) {
             Some(user) => {
                 let Some(name) = user_name(user) else { return };

@@ -5,9 +5,12 @@
 //! `.git` or a README: [`crate::model::repo::RepoIndex::roots`]), so that `andon check k8s/`
 //! is not told the repository has no CI or no deployment guide.
 
+mod alert_routed_nowhere;
+mod healthcheck_tool_missing;
 mod missing_deployment_guide;
 mod no_dependency_audit;
 mod no_image_scan;
+mod shutdown_outlasts_grace_period;
 mod undocumented_env_var;
 mod unscraped_metrics_port;
 
@@ -17,9 +20,12 @@ use crate::source::Span;
 /// This kind's rules, one sorted line each.
 pub fn rules() -> Vec<&'static dyn Rule> {
     vec![
+        &alert_routed_nowhere::AlertRoutedNowhere,
+        &healthcheck_tool_missing::HealthcheckToolMissing,
         &missing_deployment_guide::MissingDeploymentGuide,
         &no_dependency_audit::NoDependencyAudit,
         &no_image_scan::NoImageScan,
+        &shutdown_outlasts_grace_period::ShutdownOutlastsGracePeriod,
         &undocumented_env_var::UndocumentedEnvVar,
         &unscraped_metrics_port::UnscrapedMetricsPort,
     ]

@@ -15,7 +15,7 @@ impl Rule for UndocumentedEnvVar {
     }
 
     fn check_project(&self, project: &Project, out: &mut Sink) {
-        let g = Graph::build(project.files);
+        let g = project.graph();
         for root in &project.repo.roots {
             let mut docs: Vec<&str> = documents(project, root).map(|(_, t)| t).collect();
             // A template such as .env.example documents the variables it lists.
@@ -27,7 +27,7 @@ impl Rule for UndocumentedEnvVar {
                     .map(|f| f.text()),
             );
             let mut seen = BTreeSet::new();
-            let mut vars = own_vars(&g, root);
+            let mut vars = own_vars(g, root);
             vars.sort_by(|a, b| (&a.at.path, a.at.span).cmp(&(&b.at.path, b.at.span)));
             for v in vars {
                 if is_image_internal(&v.name) || !seen.insert(v.name.clone()) || docs.iter().any(|d| mentions_word(d, &v.name)) {

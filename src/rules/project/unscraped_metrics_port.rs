@@ -11,13 +11,13 @@ impl Rule for UnscrapedMetricsPort {
     }
 
     fn check_project(&self, project: &Project, out: &mut Sink) {
-        let g = Graph::build(project.files);
+        let g = project.graph();
         // Discovery andon cannot follow (files, DNS, Consul, Docker) may find anything.
         if !g.has_scrape_config() || g.jobs.iter().any(|j| j.other_sd) {
             return;
         }
-        check_kubernetes(&g, out);
-        check_compose(&g, out);
+        check_kubernetes(g, out);
+        check_compose(g, out);
     }
 }
 

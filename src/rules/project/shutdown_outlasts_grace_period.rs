@@ -1,0 +1,130 @@
+use crate::model::project::{At, Graph, Runtime, SetVar};
+use crate::rules::{Project, Rule, Sink};
+use crate::syntax::promql::parse_duration;
+use std::time::Duration;
+
+/// The application is told to take longer to shut down than the runtime waits after SIGTERM:
+/// a `SHUTDOWN_TIMEOUT` of 60 s under Kubernetes' default 30 s grace period is cut short by
+/// SIGKILL, with requests still in flight.
+pub struct ShutdownOutlastsGracePeriod;
+
+impl Rule for ShutdownOutlastsGracePeriod {
+    fn name(&self) -> &'static str {
+        "project/shutdown-outlasts-grace-period"
+    }
+
+    fn check_project(&self, project: &Project, out: &mut Sink) {
+        let g = project.graph();
+        let runtimes = g
+            .services
+            .iter()
+            .map(Runtime::Compose)
+            .chain(g.containers.iter().map(Runtime::Kube));
+        for runtime in runtimes {
+            let Some((grace, setting)) = grace_period(&runtime) else { continue };
+            for var in shutdown_vars(g, &runtime) {
+                let Some(timeout) = var.value.as_deref().and_then(|v| duration_of(&var.name, v)) else {
+                    continue;
+                };
+                if timeout < grace {
+                    continue;
+                }
+                let (who, how) = match runtime {
+                    Runtime::Compose(s) => (format!("service `{}`", s.name), "stop_grace_period"),
+                    Runtime::Kube(c) => (c.object.clone(), "terminationGracePeriodSeconds"),
+                };
+                let report = out.report_in(
+                    &var.at.path,
+                    var.at.span,
+                    format!(
+                        "{} gives the application {} s to shut down, but {who} is killed {} s after SIGTERM ({how}{})",
+                        var.name,
+                        timeout.as_secs_f64(),
+                        grace.as_secs_f64(),
+                        if setting.is_some() { "" } else { " by default" }
+                    ),
+                );
+                let report = match &setting {
+                    Some(at) if at.path == var.at.path => report.label(at.span, "the grace period"),
+                    _ => report,
+                };
+                report.help(format!(
+                    "raise {how} above the application's shutdown timeout (with a few seconds to spare), or shorten the timeout"
+                ));
+            }
+        }
+    }
+}
+
+/// The time the runtime waits after SIGTERM before SIGKILL, and where it is set (`None`: the
+/// default, 10 s for Compose and 30 s for Kubernetes).
+fn grace_period(runtime: &Runtime) -> Option<(Duration, Option<At>)> {
+    match runtime {
+        Runtime::Compose(s) => match &s.stop_grace_period {
+            Some((text, at)) => Some((parse_duration(text)?, Some(at.clone()))),
+            None => Some((Duration::from_secs(10), None)),
+        },
+        Runtime::Kube(c) => match &c.grace_period {
+            Some((secs, at)) => Some((Duration::from_secs(u64::try_from(*secs).ok()?), Some(at.clone()))),
+            None => Some((Duration::from_secs(30), None)),
+        },
+    }
+}
+
+/// The shutdown-timeout variables the runtime's process sees: its own, and the `ENV` of the
+/// repository image it runs that it does not override.
+fn shutdown_vars<'g>(g: &'g Graph, runtime: &Runtime<'g>) -> Vec<&'g SetVar> {
+    let own = runtime.env();
+    let image = match runtime {
+        Runtime::Compose(s) => g
+            .image_of_service(s)
+            .or_else(|| s.image.as_deref().and_then(|i| g.image_for_ref(i))),
+        Runtime::Kube(c) => c.image.as_deref().and_then(|i| g.image_for_ref(i)),
+    };
+    let inherited = image
+        .map(|i| i.env.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter(|v| !own.iter().any(|o| o.name == v.name));
+    own.iter().chain(inherited).filter(|v| is_shutdown_timeout(&v.name)).collect()
+}
+
+/// `SHUTDOWN_TIMEOUT`, `GRACEFUL_SHUTDOWN_TIMEOUT`, `SERVER_SHUTDOWN_GRACE_PERIOD`,
+/// `SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE` and the like.
+fn is_shutdown_timeout(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    n.contains("SHUTDOWN") && ["TIMEOUT", "GRACE", "PERIOD", "WAIT"].iter().any(|w| n.contains(w))
+}
+
+/// The duration a value gives: with a unit (`45s`, `1m30s`), or a plain number when the name
+/// says the unit (`…_SECONDS`, `…_MS`). A plain number with no unit is not judged.
+fn duration_of(name: &str, value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(n) = value.parse::<u64>() {
+        let n_upper = name.to_ascii_uppercase();
+        return if n_upper.ends_with("_MS") || n_upper.ends_with("_MILLIS") || n_upper.ends_with("_MILLISECONDS") {
+            Some(Duration::from_millis(n))
+        } else if n_upper.ends_with("_SECONDS") || n_upper.ends_with("_SECS") || n_upper.ends_with("_SEC") || n_upper.ends_with("_S") {
+            Some(Duration::from_secs(n))
+        } else {
+            None
+        };
+    }
+    parse_duration(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_names() {
+        assert_eq!(duration_of("SHUTDOWN_TIMEOUT", "45s"), Some(Duration::from_secs(45)));
+        assert_eq!(duration_of("SHUTDOWN_TIMEOUT", "1m30s"), Some(Duration::from_secs(90)));
+        assert_eq!(duration_of("SHUTDOWN_TIMEOUT", "45"), None);
+        assert_eq!(duration_of("SHUTDOWN_TIMEOUT_SECONDS", "45"), Some(Duration::from_secs(45)));
+        assert_eq!(duration_of("SHUTDOWN_TIMEOUT_MS", "45000"), Some(Duration::from_secs(45)));
+        assert!(is_shutdown_timeout("spring_lifecycle_timeout_per_shutdown_phase"));
+        assert!(!is_shutdown_timeout("REQUEST_TIMEOUT"));
+    }
+}
