@@ -320,7 +320,7 @@ fn check_stdin(name: &Path, base: &Path, rules: &RuleSet, opts: &mut LoadOptions
     let display = discover::display_path(name, name, base);
     opts.texts.insert(display.clone(), text);
     let abs = std::path::absolute(name).unwrap_or_else(|_| name.to_path_buf());
-    let loaded = if opts.config.is_excluded(&display) {
+    let loaded = if opts.config.is_excluded(&abs, &display) {
         Err((display.clone(), "excluded by the config".to_string()))
     } else {
         load(&abs, &display, opts)

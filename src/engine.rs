@@ -39,6 +39,8 @@ pub struct RuleSet {
     pub skip_project_rules: bool,
     overrides: Vec<Override>,
     object_ignores: Vec<crate::config::ObjectIgnore>,
+    /// The config's folder: its globs match paths relative to it.
+    config_folder: Option<std::path::PathBuf>,
     catalog: &'static [RuleMeta],
 }
 
@@ -117,7 +119,7 @@ impl RuleSet {
         let mapped_schemas: Vec<serde_json::Value> = config
             .schemas
             .iter()
-            .map(|m| serde_json::json!({"files": m.globs, "schema": m.schema, "source": m.source}))
+            .map(|m| serde_json::json!({"files": m.globs, "schema": m.schema, "source": m.source, "base": config.folder}))
             .collect();
         let enabled = all
             .into_iter()
@@ -160,6 +162,7 @@ impl RuleSet {
             skip_project_rules: false,
             overrides,
             object_ignores: config.ignore.clone(),
+            config_folder: config.folder.clone(),
             catalog: crate::rules::catalog::load()?,
         })
     }
@@ -195,7 +198,8 @@ impl RuleSet {
             return None;
         }
         let (mut on, mut severity, mut options) = (e.on, e.severity, serde_json::Value::Null);
-        for o in self.overrides.iter().filter(|o| o.files.is_match(file.path())) {
+        let path = crate::config::glob_path(self.config_folder.as_deref(), &file.source.abs_path, file.path());
+        for o in self.overrides.iter().filter(|o| o.files.is_match(&*path)) {
             for (sel, setting) in &o.rules {
                 if selector_matches(sel, e.meta) {
                     apply_setting(setting, &mut on, &mut severity, &mut options);
@@ -251,7 +255,7 @@ pub fn run(files: &[File], repo: &RepoIndex, rules: &RuleSet) -> Outcome {
         }
     }
     let findings = finish(diags, &by_path, rules);
-    let (findings, mut suppressed) = ignore_objects(findings, &by_path, &rules.object_ignores);
+    let (findings, mut suppressed) = ignore_objects(findings, &by_path, rules);
     let opts = crate::suppress::Options {
         foreign: rules.foreign_ignores,
     };
@@ -270,21 +274,23 @@ pub fn run(files: &[File], repo: &RepoIndex, rules: &RuleSet) -> Outcome {
 
 /// Config `ignore:` entries: findings inside the Kubernetes objects they name (or files they
 /// match) are suppressed with the entry's reason.
-fn ignore_objects(
-    findings: Vec<Finding>,
-    by_path: &HashMap<&str, &File>,
-    ignores: &[crate::config::ObjectIgnore],
-) -> (Vec<Finding>, Vec<(Finding, String)>) {
+fn ignore_objects(findings: Vec<Finding>, by_path: &HashMap<&str, &File>, rules: &RuleSet) -> (Vec<Finding>, Vec<(Finding, String)>) {
+    let ignores = &rules.object_ignores;
     if ignores.is_empty() {
         return (findings, Vec::new());
     }
     let mut kept = Vec::new();
     let mut dropped = Vec::new();
     for f in findings {
-        let object = by_path.get(f.diag.path.as_str()).and_then(|file| object_at(file, f.diag.span));
+        let file = by_path.get(f.diag.path.as_str());
+        let object = file.and_then(|file| object_at(file, f.diag.span));
+        let path = match file {
+            Some(file) => crate::config::glob_path(rules.config_folder.as_deref(), &file.source.abs_path, file.path()),
+            None => std::borrow::Cow::Borrowed(f.diag.path.as_str()),
+        };
         let hit = ignores.iter().find(|ig| {
             ig.rules.iter().any(|r| selector_matches(r, f.meta))
-                && ig.path.as_ref().is_none_or(|g| g.is_match(&f.diag.path))
+                && ig.path.as_ref().is_none_or(|g| g.is_match(&*path))
                 && [(&ig.kind, 0), (&ig.name, 1), (&ig.namespace, 2)].iter().all(|(want, i)| {
                     want.as_ref().is_none_or(|w| {
                         object

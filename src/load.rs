@@ -68,7 +68,7 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &LoadO
         .files
         .par_iter()
         .map(|w| {
-            if opts.config.is_excluded(&w.display) {
+            if opts.config.is_excluded(&w.abs, &w.display) {
                 return Err((w.display.clone(), "excluded by the config".to_string()));
             }
             let loaded = load(&w.abs, &w.display, opts);
@@ -97,7 +97,7 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &LoadO
 
 /// Reads, parses and classifies one file; `Err` for files that are not deployment files.
 pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File, (String, String)> {
-    let forced = opts.config.kind_for(display);
+    let forced = opts.config.kind_for(abs, display);
     let syntax = match forced {
         Some(kind) => syntax_of_kind(kind, display),
         None => discover::syntax_for(display),
@@ -107,7 +107,7 @@ pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File
     }
     let production = !opts
         .config
-        .non_production(display)
+        .non_production(abs, display)
         .unwrap_or_else(|| discover::is_non_production(display));
     let named_kind = match syntax {
         Syntax::Dockerfile => Some(FileKind::Dockerfile),

@@ -105,6 +105,33 @@ fn config_turns_rules_off_overrides_paths_and_fails_on() {
 }
 
 #[test]
+fn config_globs_are_relative_to_the_config_wherever_andon_runs() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let repo = dir.path().join("repo");
+    fs::create_dir_all(repo.join("legacy")).expect("mkdir");
+    fs::create_dir_all(repo.join(".git")).expect("mkdir");
+    fs::write(repo.join("Dockerfile"), BROKEN).expect("write");
+    fs::write(repo.join("legacy/Dockerfile"), BROKEN).expect("write");
+    fs::write(
+        repo.join(".andon.yaml"),
+        "exclude: [\"legacy/**\"]\noverrides:\n  - files: [Dockerfile]\n    rules:\n      AND001: info\n",
+    )
+    .expect("write");
+    // From the repository, from its parent and from inside a subfolder: the same files.
+    for (cwd, target) in [(repo.clone(), "."), (dir.path().to_path_buf(), "repo"), (repo.join("legacy"), "..")] {
+        let r = report(&cwd, &[target]);
+        let parse: Vec<&serde_json::Value> = r["diagnostics"]
+            .as_array()
+            .expect("a")
+            .iter()
+            .filter(|d| d["rule"] == "AND001")
+            .collect();
+        assert_eq!(parse.len(), 1, "legacy/ is excluded from {cwd:?}: {parse:?}");
+        assert_eq!(parse[0]["severity"], "info", "the override applies from {cwd:?}");
+    }
+}
+
+#[test]
 fn config_errors_point_at_the_key_and_exit_2() {
     let dir = tempfile::tempdir().expect("tmp");
     fs::write(dir.path().join("Dockerfile"), BROKEN).expect("write");

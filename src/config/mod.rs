@@ -10,7 +10,8 @@ use crate::source::SourceFile;
 use crate::syntax::value::{node_at_pointer, to_json, unexpected_key};
 use crate::syntax::{toml, yaml, Limits};
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use std::path::{Path, PathBuf};
+use std::borrow::Cow;
+use std::path::{Component, Path, PathBuf};
 
 pub const FILE_NAMES: &[&str] = &[".andon.yaml", ".andon.yml", ".andon.toml"];
 
@@ -44,6 +45,8 @@ pub struct ObjectIgnore {
 pub struct Config {
     /// Where it was read from (for messages).
     pub path: Option<PathBuf>,
+    /// The folder holding it, absolute: its globs are relative to it.
+    pub folder: Option<PathBuf>,
     pub fail_on: Option<String>,
     /// (selector, setting) in file order: ids, names or prefixes.
     pub rules: Vec<(String, RuleSetting)>,
@@ -154,6 +157,7 @@ type BuildError = (String, String);
 fn build(v: &serde_json::Value, path: &Path) -> Result<Config, BuildError> {
     let mut c = Config {
         path: Some(path.to_path_buf()),
+        folder: path.parent().and_then(|p| std::path::absolute(p).ok()),
         ..Config::default()
     };
     c.fail_on = v.get("fail-on").and_then(|x| x.as_str()).map(str::to_string);
@@ -330,17 +334,53 @@ pub const KIND_NAMES: &[&str] = &[
     "other",
 ];
 
+/// The path a config's globs match for a file: relative to the config's folder (`folder`), as
+/// a reader of the config expects wherever andon runs from; the output path (`display`) for
+/// files outside that folder and for configs not read from a file.
+pub fn glob_path<'a>(folder: Option<&Path>, abs: &Path, display: &'a str) -> Cow<'a, str> {
+    let relative = folder.and_then(|f| {
+        let abs = std::path::absolute(abs).ok()?;
+        let rel = normalize(&abs).strip_prefix(normalize(f)).ok()?.to_path_buf();
+        let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        (!parts.is_empty()).then(|| parts.join("/"))
+    });
+    relative.map_or(Cow::Borrowed(display), Cow::Owned)
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system (symlinks are not followed anyway).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
 impl Config {
-    pub fn is_excluded(&self, path: &str) -> bool {
-        self.exclude.as_ref().is_some_and(|g| g.is_match(path))
+    /// The path this config's globs match for a file (see [`glob_path`]).
+    pub fn glob_path<'a>(&self, abs: &Path, display: &'a str) -> Cow<'a, str> {
+        glob_path(self.folder.as_deref(), abs, display)
     }
 
-    pub fn kind_for(&self, path: &str) -> Option<FileKind> {
-        self.kinds.iter().find(|(g, _)| g.is_match(path)).map(|(_, k)| *k)
+    pub fn is_excluded(&self, abs: &Path, display: &str) -> bool {
+        self.exclude.as_ref().is_some_and(|g| g.is_match(&*self.glob_path(abs, display)))
+    }
+
+    pub fn kind_for(&self, abs: &Path, display: &str) -> Option<FileKind> {
+        let path = self.glob_path(abs, display);
+        self.kinds.iter().find(|(g, _)| g.is_match(&*path)).map(|(_, k)| *k)
     }
 
     /// `None`: use the built-in non-production paths.
-    pub fn non_production(&self, path: &str) -> Option<bool> {
-        self.non_production.as_ref().map(|g| g.is_match(path))
+    pub fn non_production(&self, abs: &Path, display: &str) -> Option<bool> {
+        self.non_production.as_ref().map(|g| g.is_match(&*self.glob_path(abs, display)))
     }
 }

@@ -102,7 +102,7 @@ pub fn generate(rules: &[RuleMeta]) -> Value {
             "kinds": {"type": "object", "additionalProperties": {"enum": super::KIND_NAMES}},
             "schemas": {
                 "type": "object",
-                "description": "application configs to validate: a glob of output paths mapped to a JSON Schema file (JSON or YAML), relative to this file",
+                "description": "application configs to validate: a glob of paths (relative to this file's folder) mapped to a JSON Schema file (JSON or YAML), relative to this file",
                 "additionalProperties": {"type": "string"}
             },
             "overrides": {

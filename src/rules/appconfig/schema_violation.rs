@@ -20,6 +20,8 @@ struct Mapped {
     files: Vec<String>,
     schema: serde_json::Value,
     source: String,
+    /// The config's folder, which the globs are relative to.
+    base: Option<std::path::PathBuf>,
 }
 
 /// Most errors reported per file: past a few, the file is simply the wrong shape.
@@ -33,7 +35,11 @@ impl Rule for SchemaViolation {
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some(tree) = file.tree() else { return };
         let opts: Options = out.options();
-        for mapped in opts.schemas.iter().filter(|m| matches(&m.files, file.path())) {
+        let matching = opts.schemas.iter().filter(|m| {
+            let path = crate::config::glob_path(m.base.as_deref(), &file.source.abs_path, file.path());
+            matches(&m.files, &path)
+        });
+        for mapped in matching {
             let Ok(validator) = jsonschema::validator_for(&mapped.schema) else {
                 continue;
             };
