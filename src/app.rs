@@ -22,11 +22,11 @@ pub fn run(cli: Cli) -> Result<u8, String> {
         Command::Check(args) => check(&args),
         Command::Checklist(args) => checklist(&args),
         Command::Rules(args) => {
-            print(&crate::explain::rules_list(args.format == ListFormat::Json)?);
+            print(&crate::explain::rules_list(catalog_here()?, args.format == ListFormat::Json));
             Ok(0)
         }
         Command::Explain { rule } => {
-            print(&crate::explain::explain(&rule)?);
+            print(&crate::explain::explain(catalog_here()?, &rule)?);
             Ok(0)
         }
         Command::Init { force } => {
@@ -98,6 +98,13 @@ fn common_folder(paths: &[PathBuf]) -> PathBuf {
         }
     }
     common
+}
+
+/// The rules known in the current folder: the built-in catalog and the rule files of the
+/// config found from here.
+fn catalog_here() -> Result<&'static [crate::rules::catalog::RuleMeta], String> {
+    let (_, config) = base_and_config(None, None, &[PathBuf::from(".")])?;
+    Ok(RuleSet::build(&[], &[], &config)?.catalog())
 }
 
 /// The base folder for output paths (`--root`, else the current folder) and the run's config
@@ -402,7 +409,7 @@ fn checklist(args: &ChecklistArgs) -> Result<u8, String> {
         files_checked: checked.files.len(),
         has_prometheus_rules: !crate::model::prometheus::rule_files(&checked.files).is_empty(),
         repository: args.paths.iter().any(|p| is_repository_top(p)),
-        catalog: crate::rules::catalog::load()?,
+        catalog: rules.catalog(),
         enabled: rules.enabled.iter().filter(|e| e.on).map(|e| e.meta.name.clone()).collect(),
         findings: &checked.findings,
         suppressed: &checked.suppressed,

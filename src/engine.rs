@@ -7,6 +7,7 @@ use crate::model::repo::RepoIndex;
 use crate::model::File;
 use crate::redact::Redacted;
 use crate::rules::catalog::RuleMeta;
+use crate::rules::declarative::Declarative;
 use crate::rules::{andon::INTERNAL_ERROR, registry, Project, Rule, Sink};
 use crate::source::{Position, Span};
 use rayon::prelude::*;
@@ -44,10 +45,15 @@ pub struct RuleSet {
     catalog: &'static [RuleMeta],
 }
 
-/// A rule and its catalog entry, joined by name.
+/// Every built-in rule and its catalog entry, joined by name.
 pub fn rules_with_meta() -> Result<Vec<(&'static dyn Rule, &'static RuleMeta)>, String> {
-    let catalog = crate::rules::catalog::load()?;
-    registry()
+    rules_of(crate::rules::catalog::load()?)
+}
+
+/// The rules of `catalog`: the registry's, joined to their entries by name, and a declarative
+/// rule for each entry with `select:`.
+fn rules_of(catalog: &'static [RuleMeta]) -> Result<Vec<(&'static dyn Rule, &'static RuleMeta)>, String> {
+    let mut out = registry()
         .into_iter()
         .map(|rule| {
             catalog
@@ -56,7 +62,34 @@ pub fn rules_with_meta() -> Result<Vec<(&'static dyn Rule, &'static RuleMeta)>, 
                 .map(|m| (rule, m))
                 .ok_or_else(|| format!("rule {} has no catalog entry", rule.name()))
         })
-        .collect()
+        .collect::<Result<Vec<_>, String>>()?;
+    for meta in catalog.iter().filter(|m| m.select.is_some()) {
+        let rule = Declarative::new(meta).map_err(|e| format!("{}: {e}", meta.file))?;
+        // Built once per run and used to its end.
+        let rule: &'static Declarative = Box::leak(Box::new(rule));
+        out.push((rule, meta));
+    }
+    Ok(out)
+}
+
+/// The built-in catalog, plus the rule files a config adds. Their ids and names must be new.
+fn catalog_with(extra: &[RuleMeta]) -> Result<&'static [RuleMeta], String> {
+    let builtin = crate::rules::catalog::load()?;
+    if extra.is_empty() {
+        return Ok(builtin);
+    }
+    let mut all: Vec<RuleMeta> = builtin.to_vec();
+    for meta in extra {
+        if let Some(clash) = all.iter().find(|m| m.id.eq_ignore_ascii_case(&meta.id) || m.name == meta.name) {
+            return Err(format!(
+                "{}: rule {} ({}) clashes with {} ({}) of {}",
+                meta.file, meta.id, meta.name, clash.id, clash.name, clash.file
+            ));
+        }
+        all.push(meta.clone());
+    }
+    // One catalog per run, alive to its end.
+    Ok(Box::leak(all.into_boxed_slice()))
 }
 
 /// Does `selector` (an id, a name, or a prefix of either such as `DKR` or `dockerfile`) pick
@@ -94,7 +127,8 @@ impl RuleSet {
 
     /// The rules as `config` sets them, then as `--select`/`--ignore` narrow them.
     pub fn build(select: &[String], ignore: &[String], config: &Config) -> Result<RuleSet, String> {
-        let all = rules_with_meta()?;
+        let catalog = catalog_with(&config.rule_files)?;
+        let all = rules_of(catalog)?;
         let known = |sel: &str| all.iter().any(|(_, m)| selector_matches(sel, m));
         for sel in select.iter().chain(ignore) {
             if !known(sel) {
@@ -163,8 +197,13 @@ impl RuleSet {
             overrides,
             object_ignores: config.ignore.clone(),
             config_folder: config.folder.clone(),
-            catalog: crate::rules::catalog::load()?,
+            catalog,
         })
+    }
+
+    /// The run's catalog: built-in rules and those the config's rule files add.
+    pub fn catalog(&self) -> &'static [RuleMeta] {
+        self.catalog
     }
 
     fn meta(&self, name: &str) -> Option<&'static RuleMeta> {
@@ -177,7 +216,10 @@ impl RuleSet {
             e.on = true;
             return;
         }
-        if let Some((rule, meta)) = rules_with_meta().ok().and_then(|all| all.into_iter().find(|(_, m)| m.name == name)) {
+        if let Some((rule, meta)) = rules_of(self.catalog)
+            .ok()
+            .and_then(|all| all.into_iter().find(|(_, m)| m.name == name))
+        {
             self.enabled.push(Enabled {
                 rule,
                 meta,

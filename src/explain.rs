@@ -1,11 +1,11 @@
 //! `andon rules` and `andon explain`: the catalog as people and programs read it.
 
-use crate::engine::{rules_with_meta, selector_matches};
+use crate::engine::selector_matches;
 use crate::rules::catalog::{FixKind, RuleMeta};
 use serde_json::json;
 
-pub fn rules_list(as_json: bool) -> Result<String, String> {
-    let mut all: Vec<&RuleMeta> = rules_with_meta()?.into_iter().map(|(_, m)| m).collect();
+pub fn rules_list(catalog: &[RuleMeta], as_json: bool) -> String {
+    let mut all: Vec<&RuleMeta> = catalog.iter().collect();
     all.sort_by(|a, b| a.id.cmp(&b.id));
     if as_json {
         let rows: Vec<_> = all
@@ -18,7 +18,7 @@ pub fn rules_list(as_json: bool) -> Result<String, String> {
                 })
             })
             .collect();
-        return Ok(format!("{}\n", serde_json::to_string_pretty(&rows).unwrap_or_default()));
+        return format!("{}\n", serde_json::to_string_pretty(&rows).unwrap_or_default());
     }
     let mut out = String::new();
     for m in all {
@@ -36,17 +36,15 @@ pub fn rules_list(as_json: bool) -> Result<String, String> {
             }
         ));
     }
-    Ok(out)
+    out
 }
 
-pub fn explain(selector: &str) -> Result<String, String> {
-    let all = rules_with_meta()?;
-    let m = all
+pub fn explain(catalog: &[RuleMeta], selector: &str) -> Result<String, String> {
+    let m = catalog
         .iter()
-        .map(|(_, m)| *m)
         .find(|m| m.id.eq_ignore_ascii_case(selector) || m.name == selector)
         .or_else(|| {
-            let mut hits = all.iter().map(|(_, m)| *m).filter(|m| selector_matches(selector, m));
+            let mut hits = catalog.iter().filter(|m| selector_matches(selector, m));
             match (hits.next(), hits.next()) {
                 (Some(one), None) => Some(one),
                 _ => None,

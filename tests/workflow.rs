@@ -147,6 +147,107 @@ fn config_errors_point_at_the_key_and_exit_2() {
     assert_eq!(andon(dir.path(), &["check"]).status.code(), Some(2));
 }
 
+const READ_ONLY_RULE: &str = r#"id: ACME002
+name: k8s/acme-read-only-root
+summary: containers mount their root filesystem read-only
+severity: error
+checklist: security.read-only-rootfs
+fix: unsafe
+select: k8s.containers
+check:
+  required: [securityContext]
+  properties:
+    securityContext:
+      required: [readOnlyRootFilesystem]
+      properties:
+        readOnlyRootFilesystem: {const: true}
+message: "{object} has a writable root filesystem: {error}"
+set:
+  path: securityContext.readOnlyRootFilesystem
+  value: true
+docs:
+  why: A writable root lets an attacker persist.
+  failing: "securityContext: {}"
+  passing: "securityContext: {readOnlyRootFilesystem: true}"
+  fix: "Set `securityContext.readOnlyRootFilesystem: true`."
+"#;
+
+const TWO_CONTAINERS: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          securityContext:\n            runAsNonRoot: true # kept\n        - name: sidecar\n          image: busybox:1.36\n";
+
+#[test]
+fn rule_files_add_declarative_rules_that_report_and_fix() {
+    let dir = tempfile::tempdir().expect("tmp");
+    fs::create_dir_all(dir.path().join("policy")).expect("mkdir");
+    fs::write(dir.path().join("policy/read-only.yaml"), READ_ONLY_RULE).expect("write");
+    fs::write(dir.path().join(".andon.yaml"), "rule-files: [policy/read-only.yaml]\n").expect("write");
+    fs::write(dir.path().join("deploy.yaml"), TWO_CONTAINERS).expect("write");
+    let r = report(dir.path(), &["--select", "ACME002"]);
+    // The first container lacks the key inside its securityContext, the second the whole map.
+    assert_eq!(lines_of(&r, "k8s/acme-read-only-root"), vec![12, 13]);
+    let first = &r["diagnostics"][0];
+    assert_eq!(first["severity"], "error");
+    assert!(
+        first["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("container `web` of Deployment `api` has a writable root")),
+        "{first}"
+    );
+    let explained = andon(dir.path(), &["explain", "ACME002"]);
+    assert!(String::from_utf8_lossy(&explained.stdout).contains("k8s/acme-read-only-root"));
+
+    let fixed = andon(dir.path(), &["check", "--select", "ACME002", "--fix", "--unsafe-fixes"]);
+    assert_eq!(fixed.status.code(), Some(0), "{}", String::from_utf8_lossy(&fixed.stderr));
+    let text = fs::read_to_string(dir.path().join("deploy.yaml")).expect("read");
+    assert!(
+        text.contains("runAsNonRoot: true # kept\n            readOnlyRootFilesystem: true\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("image: busybox:1.36\n          securityContext:\n            readOnlyRootFilesystem: true\n"),
+        "{text}"
+    );
+    andon(dir.path(), &["check", "--select", "ACME002", "--fix", "--unsafe-fixes"]);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("deploy.yaml")).expect("read"),
+        text,
+        "a second --fix changes nothing"
+    );
+}
+
+#[test]
+fn broken_rule_files_are_config_errors_at_their_entry() {
+    let dir = tempfile::tempdir().expect("tmp");
+    fs::write(dir.path().join("deploy.yaml"), TWO_CONTAINERS).expect("write");
+    fs::write(dir.path().join(".andon.yaml"), "exclude: [x]\nrule-files:\n  - rule.yaml\n").expect("write");
+    let cases = [
+        (READ_ONLY_RULE.replace("k8s.containers", "k8s.pods"), "unknown selector `k8s.pods`"),
+        (READ_ONLY_RULE.replace("ACME002", "DKR001"), "clashes with DKR001"),
+        (READ_ONLY_RULE.replace("name: k8s/", "name: compose/"), "must start with `k8s/`"),
+        (
+            READ_ONLY_RULE.replace("security.read-only-rootfs", "security.nope"),
+            "not an item of the checklist",
+        ),
+        (
+            READ_ONLY_RULE.replace("{const: true}", "{const: true, type: 12}"),
+            "not a valid JSON Schema",
+        ),
+        (READ_ONLY_RULE.replace("summary: containers", "summary: x: y"), "rule.yaml:3:11"),
+    ];
+    for (rule, expected) in cases {
+        fs::write(dir.path().join("rule.yaml"), rule).expect("write");
+        let out = andon(dir.path(), &["check"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(expected), "expected `{expected}` in: {err}");
+    }
+    fs::remove_file(dir.path().join("rule.yaml")).expect("rm");
+    let err = String::from_utf8_lossy(&andon(dir.path(), &["check"]).stderr).into_owned();
+    assert!(
+        err.contains(".andon.yaml:3:5") && err.contains("cannot read rule file rule.yaml"),
+        "{err}"
+    );
+}
+
 #[test]
 fn shipped_config_schema_is_the_generated_one() {
     let shipped = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/andon-config.schema.json"))
@@ -232,6 +333,10 @@ fn readme_config_example_is_valid() {
         .expect("config example in README");
     let end = readme[start..].find("```").map(|e| start + e).expect("end of the example");
     andon::config::parse(&readme[start..end], Path::new(".andon.yaml")).unwrap_or_else(|e| panic!("README example: {e}"));
+    let start = readme.find("id: ACME001").expect("rule file example in README");
+    let end = readme[start..].find("```").map(|e| start + e).expect("end of the rule example");
+    let meta = andon::rules::catalog::parse_entry("README.md", &readme[start..end]).unwrap_or_else(|e| panic!("README rule: {e}"));
+    andon::rules::declarative::Declarative::new(Box::leak(Box::new(meta))).unwrap_or_else(|e| panic!("README rule: {e}"));
 }
 
 #[test]

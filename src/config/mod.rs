@@ -57,6 +57,8 @@ pub struct Config {
     pub ignore: Vec<ObjectIgnore>,
     /// JSON Schemas for application configs: files matching the globs are validated.
     pub schemas: Vec<MappedSchema>,
+    /// Declarative rules from the files `rule-files:` names.
+    pub rule_files: Vec<crate::rules::catalog::RuleMeta>,
 }
 
 /// A JSON Schema from the repository, and the files it describes.
@@ -197,6 +199,30 @@ fn build(v: &serde_json::Value, path: &Path) -> Result<Config, BuildError> {
                 source: file.to_string(),
             });
         }
+    }
+    for (i, file) in v.get("rule-files").and_then(|o| o.as_array()).into_iter().flatten().enumerate() {
+        let pointer = format!("/rule-files/{i}");
+        let file = file.as_str().unwrap_or("");
+        let full = path.parent().unwrap_or(Path::new(".")).join(file);
+        let text = std::fs::read_to_string(&full).map_err(|e| (pointer.clone(), format!("cannot read rule file {file}: {e}")))?;
+        let meta = crate::rules::catalog::parse_entry(file, &text).map_err(|e| (pointer.clone(), e))?;
+        if meta.select.is_none() {
+            return Err((
+                pointer,
+                format!("{file}: a rule file holds a declarative rule, with `select:` and `check:`"),
+            ));
+        }
+        if let Some(item) = meta
+            .checklist
+            .as_deref()
+            .filter(|c| !crate::checklist::items().iter().any(|i| i.id == *c))
+        {
+            return Err((
+                pointer,
+                format!("{file}: `checklist: {item}` is not an item of the checklist (see `andon checklist`)"),
+            ));
+        }
+        c.rule_files.push(meta);
     }
     for (i, o) in v.get("ignore").and_then(|o| o.as_array()).into_iter().flatten().enumerate() {
         let text = |k: &str| o.get(k).and_then(|x| x.as_str()).map(str::to_string);

@@ -105,6 +105,11 @@ pub fn generate(rules: &[RuleMeta]) -> Value {
                 "description": "application configs to validate: a glob of paths (relative to this file's folder) mapped to a JSON Schema file (JSON or YAML), relative to this file",
                 "additionalProperties": {"type": "string"}
             },
+            "rule-files": {
+                "type": "array",
+                "description": "declarative rule files (relative to this file): a rule entry with `select:`, `check:` (a JSON Schema), `message:` and optionally `set:`",
+                "items": {"type": "string"}
+            },
             "overrides": {
                 "type": "array",
                 "items": {

@@ -57,9 +57,26 @@ pub struct RuleMeta {
     #[serde(default)]
     pub options: Vec<OptionMeta>,
     pub docs: Docs,
+    /// A declarative rule (see [`crate::rules::declarative`]): the named selector of the nodes
+    /// it judges.
+    pub select: Option<String>,
+    /// The JSON Schema every selected node must satisfy.
+    pub check: Option<serde_json::Value>,
+    /// The message of a finding; `{error}` and `{object}` are filled in.
+    pub message: Option<String>,
+    /// The fix: set the value at this path below the selected node.
+    pub set: Option<SetMeta>,
     /// Where the entry came from (filled in on load).
     #[serde(skip)]
     pub file: String,
+}
+
+/// A declarative rule's fix: `path` (dotted, below the selected node) and the scalar to set.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetMeta {
+    pub path: String,
+    pub value: serde_json::Value,
 }
 
 fn yes() -> bool {
@@ -97,10 +114,12 @@ pub fn load() -> Result<&'static [RuleMeta], String> {
         .map_err(Clone::clone)
 }
 
-fn parse_entry(path: &str, text: &str) -> Result<RuleMeta, String> {
+/// One rule entry from its YAML text; `path` names it in messages.
+pub fn parse_entry(path: &str, text: &str) -> Result<RuleMeta, String> {
     let tree = yaml::parse(text, &Limits::default());
     if let Some(e) = tree.errors.first() {
-        return Err(format!("{path}: {}", e.message));
+        let at = crate::source::LineIndex::new(text).position(text, e.span.start);
+        return Err(format!("{path}:{}:{}: {}", at.line, at.column, e.message));
     }
     let doc = tree.docs.first().ok_or_else(|| format!("{path}: empty"))?;
     let root = doc.root.as_ref().ok_or_else(|| format!("{path}: empty"))?;

@@ -9,6 +9,7 @@ pub mod alertmanager;
 pub mod andon;
 pub mod appconfig;
 pub mod compose;
+pub mod declarative;
 pub mod dockerfile;
 pub mod env;
 pub mod k8s;

@@ -8,7 +8,7 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs andon in `dir`; a run still going after 30 s fails the test: a hang detector, not a
+/// Runs andon in `dir`; a run still going after 120 s fails the test: a hang detector, not a
 /// timing assertion. Output is read while the child runs, so a large report cannot fill the
 /// pipe and stall it.
 pub fn run_in(dir: &Path, args: &[&str]) -> Output {
@@ -25,11 +25,11 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Output {
     std::thread::spawn(move || {
         let _ = tx.send(child.wait_with_output());
     });
-    match rx.recv_timeout(Duration::from_secs(30)) {
+    match rx.recv_timeout(Duration::from_secs(120)) {
         Ok(out) => out.expect("output"),
         Err(_) => {
             let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
-            panic!("andon {args:?} in {} hung for 30 s", dir.display());
+            panic!("andon {args:?} in {} hung for 120 s", dir.display());
         }
     }
 }

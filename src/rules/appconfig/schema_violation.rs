@@ -47,14 +47,7 @@ impl Rule for SchemaViolation {
                 let Some(root) = &doc.root else { continue };
                 let value = to_json(doc, root);
                 for err in validator.iter_errors(&value).take(MAX_ERRORS) {
-                    // The validator quotes the offending value; a config value may be a secret, so
-                    // the message names the place and the expectation, never the value.
-                    let quoted = err.instance().to_string();
-                    let text = if quoted.len() > 2 {
-                        err.to_string().replace(&quoted, "the value")
-                    } else {
-                        err.to_string()
-                    };
+                    let text = crate::rules::declarative::error_text(&err);
                     let pointer = err.instance_path().to_string();
                     let span = node_at_pointer(doc, root, &pointer, unexpected_key(&text).as_deref());
                     let at = if pointer.is_empty() {
