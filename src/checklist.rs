@@ -162,6 +162,7 @@ pub struct Input<'a> {
 const CROSS_FILE_RULES: &[(&str, &[&str])] = &[
     ("project/alert-routed-nowhere", &["A"]),
     ("project/healthcheck-tool-missing", &["K", "C"]),
+    ("project/port-not-exposed", &["K", "C"]),
     ("project/shutdown-outlasts-grace-period", &["K", "C"]),
     ("project/unscraped-metrics-port", &["K", "C"]),
 ];

@@ -41,6 +41,8 @@ pub struct Image {
     pub dir: String,
     /// Ports of `EXPOSE` in the shipped stage.
     pub exposes: Vec<(u16, At)>,
+    /// Some `EXPOSE` word is not a plain port (`$PORT`, a range): the list is incomplete.
+    pub exposes_unknown: bool,
     /// `ENV` of the stages that ship.
     pub env: Vec<SetVar>,
     /// The program its ENTRYPOINT (or CMD) runs, by file name (`orders-api`): images are
@@ -157,6 +159,9 @@ pub struct Container {
     pub exec_probes: Vec<HealthCommand>,
     /// The pod's `terminationGracePeriodSeconds`, and where.
     pub grace_period: Option<(i64, At)>,
+    /// The port number each httpGet, tcpSocket or grpc probe connects to (a named port resolved
+    /// through `ports:`), and where the probe names it.
+    pub probe_ports: Vec<(u16, At)>,
 }
 
 /// A Kubernetes Service.
@@ -359,13 +364,14 @@ fn image(file: &File) -> Option<Image> {
         span,
     };
     let mut exposes = Vec::new();
+    let mut exposes_unknown = false;
     if let Some(stage) = super::dockerfile::runtime_stage(df) {
         for s in super::dockerfile::stage_chain(df, stage) {
             for inst in s.instructions(df).iter().filter(|i| i.is("EXPOSE")) {
                 for w in inst.words() {
-                    let number = w.text.split('/').next().and_then(|n| n.parse::<u16>().ok());
-                    if let Some(n) = number {
-                        exposes.push((n, at(w.span)));
+                    match w.text.split('/').next().and_then(|n| n.parse::<u16>().ok()) {
+                        Some(n) => exposes.push((n, at(w.span))),
+                        None => exposes_unknown = true,
                     }
                 }
             }
@@ -390,6 +396,7 @@ fn image(file: &File) -> Option<Image> {
         path: file.path().to_string(),
         dir: parent(file.path()).to_string(),
         exposes,
+        exposes_unknown,
         env,
         program: stage.and_then(|s| program(df, s)),
         base: stage
@@ -642,6 +649,20 @@ fn kubernetes(file: &File, g: &mut Graph) {
                     grace_period: pod
                         .get("terminationGracePeriodSeconds")
                         .and_then(|n| Some((int_value(n)?, at(n.span)))),
+                    probe_ports: [&c.liveness_probe, &c.readiness_probe, &c.startup_probe]
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|probe| {
+                            let port = ["httpGet", "tcpSocket", "grpc"]
+                                .iter()
+                                .find_map(|h| probe.value.get(h)?.get("port"))?;
+                            let number = match int_value(port) {
+                                Some(n) => n,
+                                None => c.ports.iter().find(|p| p.name.as_deref() == port.as_str())?.container_port?,
+                            };
+                            Some((u16::try_from(number).ok()?, at(port.span)))
+                        })
+                        .collect(),
                     exec_probes: [&c.liveness_probe, &c.readiness_probe, &c.startup_probe]
                         .into_iter()
                         .flatten()

@@ -10,6 +10,7 @@ mod healthcheck_tool_missing;
 mod missing_deployment_guide;
 mod no_dependency_audit;
 mod no_image_scan;
+mod port_not_exposed;
 mod shutdown_outlasts_grace_period;
 mod undocumented_env_var;
 mod unscraped_metrics_port;
@@ -25,6 +26,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &missing_deployment_guide::MissingDeploymentGuide,
         &no_dependency_audit::NoDependencyAudit,
         &no_image_scan::NoImageScan,
+        &port_not_exposed::PortNotExposed,
         &shutdown_outlasts_grace_period::ShutdownOutlastsGracePeriod,
         &undocumented_env_var::UndocumentedEnvVar,
         &unscraped_metrics_port::UnscrapedMetricsPort,
