@@ -117,6 +117,20 @@ pub fn image_ref(image: &str) -> ImageRef {
     ImageRef::parse(image)
 }
 
+/// The image's repository with its registry spelled out, as Docker resolves it:
+/// `docker.io/library/debian` for `debian`, `docker.io/grafana/grafana` for `grafana/grafana`.
+pub fn full_repository(r: &ImageRef) -> String {
+    let first = r.repository.split('/').next().unwrap_or("");
+    let has_registry = r.repository.contains('/') && (first.contains(['.', ':']) || first == "localhost");
+    if has_registry {
+        r.repository.clone()
+    } else if r.repository.contains('/') {
+        format!("docker.io/{}", r.repository)
+    } else {
+        format!("docker.io/library/{}", r.repository)
+    }
+}
+
 /// Whether an image text still holds an ARG reference nobody gave a value to.
 pub fn has_unresolved_reference(image: &str) -> bool {
     image.contains('$')
@@ -134,6 +148,19 @@ pub fn effective_user<'a>(df: &'a Dockerfile, stage: &'a Stage) -> Option<&'a In
 pub fn user_name(inst: &Instruction) -> Option<&str> {
     let word = inst.words().first()?;
     Some(word.text.split(':').next().unwrap_or(&word.text))
+}
+
+/// The USER the stage runs as, with ARG defaults filled in, and the instruction setting it.
+pub fn user_of<'a>(df: &'a Dockerfile, stage: &'a Stage) -> Option<(&'a Instruction, String)> {
+    let inst = effective_user(df, stage)?;
+    let name = user_name(inst)?;
+    Some((inst, df.substitute_args(name, Some(stage))))
+}
+
+/// Whether the stage builds on a Windows image, whose users (`ContainerUser`) have no UIDs.
+pub fn is_windows(df: &Dockerfile, stage: &Stage) -> bool {
+    let base = base_image(df, stage).to_ascii_lowercase();
+    ["windows", "nanoserver", "servercore"].iter().any(|w| base.contains(w))
 }
 
 /// Whether a USER value means root: `root`, UID `0`.

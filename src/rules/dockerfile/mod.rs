@@ -7,17 +7,25 @@ mod apt_instead_of_apt_get;
 mod apt_update_alone;
 mod apt_without_yes;
 mod cd_in_run;
+mod copy_sources_to_file;
 mod duplicate_stage_name;
 mod healthcheck_cannot_fail;
+mod invalid_expose_port;
+mod invalid_stopsignal;
+mod key_file_copied;
+mod low_user_id;
 mod missing_dockerignore;
 mod missing_healthcheck;
 mod missing_no_install_recommends;
 mod missing_oci_labels;
 mod no_init;
 mod non_minimal_base;
+mod overridden_instruction;
 mod package_cache_kept;
+mod pipe_without_pipefail;
 mod relative_workdir;
 mod runs_as_root;
+mod secret_in_arg;
 mod setcap_adds_capabilities;
 mod shell_form_entrypoint;
 mod ssh_port_exposed;
@@ -27,6 +35,8 @@ mod unknown_copy_from;
 mod unlocked_build;
 mod unpinned_image;
 mod unpinned_package;
+mod untrusted_registry;
+mod user_by_name;
 
 use super::Rule;
 use crate::diagnostic::Edit;
@@ -44,17 +54,25 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &apt_update_alone::AptUpdateAlone,
         &apt_without_yes::AptWithoutYes,
         &cd_in_run::CdInRun,
+        &copy_sources_to_file::CopySourcesToFile,
         &duplicate_stage_name::DuplicateStageName,
         &healthcheck_cannot_fail::HealthcheckCannotFail,
+        &invalid_expose_port::InvalidExposePort,
+        &invalid_stopsignal::InvalidStopsignal,
+        &key_file_copied::KeyFileCopied,
+        &low_user_id::LowUserId,
         &missing_dockerignore::MissingDockerignore,
         &missing_healthcheck::MissingHealthcheck,
         &missing_no_install_recommends::MissingNoInstallRecommends,
         &missing_oci_labels::MissingOciLabels,
         &no_init::NoInit,
         &non_minimal_base::NonMinimalBase,
+        &overridden_instruction::OverriddenInstruction,
         &package_cache_kept::PackageCacheKept,
+        &pipe_without_pipefail::PipeWithoutPipefail,
         &relative_workdir::RelativeWorkdir,
         &runs_as_root::RunsAsRoot,
+        &secret_in_arg::SecretInArg,
         &setcap_adds_capabilities::SetcapAddsCapabilities,
         &shell_form_entrypoint::ShellFormEntrypoint,
         &ssh_port_exposed::SshPortExposed,
@@ -64,6 +82,8 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &unlocked_build::UnlockedBuild,
         &unpinned_image::UnpinnedImage,
         &unpinned_package::UnpinnedPackage,
+        &untrusted_registry::UntrustedRegistry,
+        &user_by_name::UserByName,
     ]
 }
 
