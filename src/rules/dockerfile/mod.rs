@@ -10,6 +10,7 @@ mod cd_in_run;
 mod copy_sources_to_file;
 mod duplicate_stage_name;
 mod healthcheck_cannot_fail;
+mod healthcheck_without_timeout;
 mod invalid_expose_port;
 mod invalid_stopsignal;
 mod key_file_copied;
@@ -37,10 +38,11 @@ mod unpinned_image;
 mod unpinned_package;
 mod untrusted_registry;
 mod user_by_name;
+mod wget_and_curl;
 
 use super::Rule;
 use crate::diagnostic::Edit;
-use crate::model::dockerfile::{runtime_stage, RunCommand};
+use crate::model::dockerfile::{is_builder_name, runtime_stage, RunCommand};
 use crate::model::File;
 use crate::source::Span;
 use crate::syntax::dockerfile::{Dockerfile, Stage};
@@ -57,6 +59,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &copy_sources_to_file::CopySourcesToFile,
         &duplicate_stage_name::DuplicateStageName,
         &healthcheck_cannot_fail::HealthcheckCannotFail,
+        &healthcheck_without_timeout::HealthcheckWithoutTimeout,
         &invalid_expose_port::InvalidExposePort,
         &invalid_stopsignal::InvalidStopsignal,
         &key_file_copied::KeyFileCopied,
@@ -84,6 +87,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &unpinned_package::UnpinnedPackage,
         &untrusted_registry::UntrustedRegistry,
         &user_by_name::UserByName,
+        &wget_and_curl::WgetAndCurl,
     ]
 }
 
@@ -91,6 +95,12 @@ pub fn rules() -> Vec<&'static dyn Rule> {
 pub(crate) fn runtime(file: &File) -> Option<(&Dockerfile, &Stage)> {
     let df = file.dockerfile()?;
     Some((df, runtime_stage(df)?))
+}
+
+/// Whether instruction `index` belongs to a stage named as a builder (`AS build`): nothing
+/// there runs in production.
+pub(crate) fn in_builder(df: &Dockerfile, index: usize) -> bool {
+    df.stage_of(index).and_then(|s| s.name.as_deref()).is_some_and(is_builder_name)
 }
 
 /// The edit inserting ` <flag>` right after `word` of a RUN command (`apt-get install` →
