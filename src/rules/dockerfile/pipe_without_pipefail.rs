@@ -2,7 +2,7 @@ use crate::model::dockerfile::{all_run_commands, RunCommand};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 use crate::syntax::dockerfile::Dockerfile;
-use crate::syntax::shell::Sep;
+use crate::syntax::shell::{Command, Sep};
 
 /// Producers whose failure cannot matter: they print a literal.
 const LITERAL_PRODUCERS: &[&str] = &["echo", "printf", "yes", "true"];
@@ -48,7 +48,7 @@ impl Rule for PipeWithoutPipefail {
             let Some(next) = commands.get(i + 1) else { continue };
             let producer = run.command.program_name().unwrap_or("");
             let consumer = next.command.program_name().unwrap_or("");
-            if LITERAL_PRODUCERS.contains(&producer) || STRICT_CONSUMERS.contains(&consumer) || pipefail_on(df, &commands, run) {
+            if LITERAL_PRODUCERS.contains(&producer) || fails_on_empty_input(&next.command) || pipefail_on(df, &commands, run) {
                 continue;
             }
             reported.push(run.index);
@@ -59,6 +59,13 @@ impl Rule for PipeWithoutPipefail {
             .help("set `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before the RUN, or start it with `set -o pipefail &&` where /bin/sh supports it (busybox ash, bash; not dash)");
         }
     }
+}
+
+/// Consumers whose status already reflects a failed producer: they fail on empty or
+/// truncated input. `grep` without `-v` is one: no input, no match, exit 1.
+fn fails_on_empty_input(consumer: &Command) -> bool {
+    let name = consumer.program_name().unwrap_or("");
+    STRICT_CONSUMERS.contains(&name) || (matches!(name, "grep" | "egrep" | "fgrep") && !consumer.has_flag("invert-match", Some('v')))
 }
 
 /// Whether `pipefail` is on for `run`: set by the stage's SHELL, or by a `set -o pipefail`
