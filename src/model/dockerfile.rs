@@ -388,6 +388,8 @@ pub enum Tool {
     Npm,
     Yarn,
     Cargo,
+    /// RubyGems' `gem`.
+    Gem,
 }
 
 impl Tool {
@@ -400,6 +402,7 @@ impl Tool {
             "npm" => Tool::Npm,
             "yarn" => Tool::Yarn,
             "cargo" => Tool::Cargo,
+            "gem" => Tool::Gem,
             _ => {
                 // `pip3.12`
                 if name.starts_with("pip3.") {
@@ -458,6 +461,19 @@ impl Tool {
                 "--timeout",
             ],
             Tool::Npm | Tool::Yarn => &["--prefix", "-w", "--workspace", "--registry", "--cache"],
+            Tool::Gem => &[
+                "-v",
+                "--version",
+                "-i",
+                "--install-dir",
+                "-n",
+                "--bindir",
+                "-s",
+                "--source",
+                "--platform",
+                "-g",
+                "--file",
+            ],
             Tool::Cargo => &[
                 "-p",
                 "--package",
@@ -524,7 +540,9 @@ impl ToolCall<'_, '_> {
 /// The tool the command runs, through wrappers such as `sudo` and as `python -m pip`.
 pub fn tool_call<'a, 'c>(run: &'c RunCommand<'a>) -> Option<ToolCall<'a, 'c>> {
     let cmd = &run.command;
-    let names = ["apt-get", "apt", "apk", "pip", "pip3", "npm", "yarn", "cargo", "python", "python3"];
+    let names = [
+        "apt-get", "apt", "apk", "pip", "pip3", "npm", "yarn", "cargo", "gem", "python", "python3",
+    ];
     let i = cmd.find_program(&names)?;
     let name = cmd.words.get(i)?.basename();
     let mut args = cmd.words.get(i + 1..).unwrap_or(&[]);
