@@ -117,6 +117,20 @@ pub fn image_ref(image: &str) -> ImageRef {
     ImageRef::parse(image)
 }
 
+/// The image's repository with its registry spelled out, as Docker resolves it:
+/// `docker.io/library/debian` for `debian`, `docker.io/grafana/grafana` for `grafana/grafana`.
+pub fn full_repository(r: &ImageRef) -> String {
+    let first = r.repository.split('/').next().unwrap_or("");
+    let has_registry = r.repository.contains('/') && (first.contains(['.', ':']) || first == "localhost");
+    if has_registry {
+        r.repository.clone()
+    } else if r.repository.contains('/') {
+        format!("docker.io/{}", r.repository)
+    } else {
+        format!("docker.io/library/{}", r.repository)
+    }
+}
+
 /// Whether an image text still holds an ARG reference nobody gave a value to.
 pub fn has_unresolved_reference(image: &str) -> bool {
     image.contains('$')
@@ -134,6 +148,19 @@ pub fn effective_user<'a>(df: &'a Dockerfile, stage: &'a Stage) -> Option<&'a In
 pub fn user_name(inst: &Instruction) -> Option<&str> {
     let word = inst.words().first()?;
     Some(word.text.split(':').next().unwrap_or(&word.text))
+}
+
+/// The USER the stage runs as, with ARG defaults filled in, and the instruction setting it.
+pub fn user_of<'a>(df: &'a Dockerfile, stage: &'a Stage) -> Option<(&'a Instruction, String)> {
+    let inst = effective_user(df, stage)?;
+    let name = user_name(inst)?;
+    Some((inst, df.substitute_args(name, Some(stage))))
+}
+
+/// Whether the stage builds on a Windows image, whose users (`ContainerUser`) have no UIDs.
+pub fn is_windows(df: &Dockerfile, stage: &Stage) -> bool {
+    let base = base_image(df, stage).to_ascii_lowercase();
+    ["windows", "nanoserver", "servercore"].iter().any(|w| base.contains(w))
 }
 
 /// Whether a USER value means root: `root`, UID `0`.
@@ -361,6 +388,8 @@ pub enum Tool {
     Npm,
     Yarn,
     Cargo,
+    /// RubyGems' `gem`.
+    Gem,
 }
 
 impl Tool {
@@ -373,6 +402,7 @@ impl Tool {
             "npm" => Tool::Npm,
             "yarn" => Tool::Yarn,
             "cargo" => Tool::Cargo,
+            "gem" => Tool::Gem,
             _ => {
                 // `pip3.12`
                 if name.starts_with("pip3.") {
@@ -431,6 +461,19 @@ impl Tool {
                 "--timeout",
             ],
             Tool::Npm | Tool::Yarn => &["--prefix", "-w", "--workspace", "--registry", "--cache"],
+            Tool::Gem => &[
+                "-v",
+                "--version",
+                "-i",
+                "--install-dir",
+                "-n",
+                "--bindir",
+                "-s",
+                "--source",
+                "--platform",
+                "-g",
+                "--file",
+            ],
             Tool::Cargo => &[
                 "-p",
                 "--package",
@@ -497,7 +540,9 @@ impl ToolCall<'_, '_> {
 /// The tool the command runs, through wrappers such as `sudo` and as `python -m pip`.
 pub fn tool_call<'a, 'c>(run: &'c RunCommand<'a>) -> Option<ToolCall<'a, 'c>> {
     let cmd = &run.command;
-    let names = ["apt-get", "apt", "apk", "pip", "pip3", "npm", "yarn", "cargo", "python", "python3"];
+    let names = [
+        "apt-get", "apt", "apk", "pip", "pip3", "npm", "yarn", "cargo", "gem", "python", "python3",
+    ];
     let i = cmd.find_program(&names)?;
     let name = cmd.words.get(i)?.basename();
     let mut args = cmd.words.get(i + 1..).unwrap_or(&[]);

@@ -1,7 +1,7 @@
-use crate::model::dockerfile::is_builder_name;
+use super::in_builder;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
-use crate::syntax::dockerfile::{Dockerfile, Instruction};
+use crate::syntax::dockerfile::Instruction;
 use crate::syntax::shell::{Command, Sep};
 
 /// A HEALTHCHECK whose result says nothing about the service: `--help`, `--version`, `true`,
@@ -27,10 +27,6 @@ impl Rule for HealthcheckCannotFail {
                 .help("probe the service itself in exec form, e.g. `HEALTHCHECK CMD [\"/app\", \"healthcheck\"]` or an HTTP check of its health endpoint");
         }
     }
-}
-
-fn in_builder(df: &Dockerfile, index: usize) -> bool {
-    df.stage_of(index).and_then(|s| s.name.as_deref()).is_some_and(is_builder_name)
 }
 
 /// Why the check's result is meaningless, in the order a reader meets the problems.

@@ -1,5 +1,5 @@
 use super::{every_runtime, runtime};
-use crate::model::dockerfile::{base_image, effective_user, is_base_image, is_root_user, stage_chain, user_name};
+use crate::model::dockerfile::{base_image, is_base_image, is_root_user, stage_chain, user_of};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 use crate::syntax::dockerfile::{Dockerfile, Stage};
@@ -18,18 +18,15 @@ impl Rule for RunsAsRoot {
         if every_runtime(out, file, |r| r.sets_non_root_user()) {
             return;
         }
-        match effective_user(df, stage) {
-            Some(user) => {
-                let Some(name) = user_name(user) else { return };
-                let name = df.substitute_args(name, Some(stage));
-                if is_root_user(&name) {
-                    out.report(
-                        user.span,
-                        format!("the final stage switches to `{name}`, so the container runs as root"),
-                    )
-                    .help("end the final stage with `USER <uid>` of a non-root user (a numeric UID of 1000 or more)");
-                }
+        match user_of(df, stage) {
+            Some((user, name)) if is_root_user(&name) => {
+                out.report(
+                    user.span,
+                    format!("the final stage switches to `{name}`, so the container runs as root"),
+                )
+                .help("end the final stage with `USER <uid>` of a non-root user (a numeric UID of 1000 or more)");
             }
+            Some(_) => {}
             None if !non_root_by_default(df, stage) => {
                 let span = stage.from_inst(df).map_or(stage.image.span, |from| from.span);
                 out.report(span, "the final stage sets no USER, so the container runs as root")

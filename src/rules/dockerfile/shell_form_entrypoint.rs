@@ -3,11 +3,14 @@ use crate::diagnostic::{Edit, Fix};
 use crate::model::dockerfile::last_in_chain;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
-use crate::syntax::dockerfile::{Instruction, ShellText};
-use crate::syntax::shell::Command;
+use crate::source::Span;
+use crate::syntax::dockerfile::{Instruction, ShellText, Word};
+use crate::syntax::shell::{self, Command, Sep};
 
-/// ENTRYPOINT or CMD of the shipped image in shell form: `/bin/sh -c` becomes PID 1 and
-/// SIGTERM never reaches the application.
+/// ENTRYPOINT or CMD of the shipped image in shell form, or an exec-form `sh -c "…"` wrapper
+/// whose script does not `exec` its last command: the shell stays PID 1 and SIGTERM never
+/// reaches the application. Both are one question, "does a shell stand between the signal and
+/// the process", so one rule answers it.
 pub struct ShellFormEntrypoint;
 
 impl Rule for ShellFormEntrypoint {
@@ -22,6 +25,10 @@ impl Rule for ShellFormEntrypoint {
         let shell_entrypoint = entrypoint.is_some_and(|e| e.shell().is_some());
         let cmd = last_in_chain(df, stage, "CMD").filter(|_| !shell_entrypoint);
         for inst in [entrypoint, cmd].into_iter().flatten() {
+            if let Some(words) = inst.exec() {
+                check_wrapper(file.text(), inst, words, out);
+                continue;
+            }
             let Some(text) = inst.shell().filter(|t| !t.is_empty()) else {
                 continue;
             };
@@ -43,9 +50,86 @@ fn message(inst: &Instruction) -> String {
     )
 }
 
-/// `CMD exec app --flag`: the shell replaces itself with the application.
+/// `CMD exec app --flag`, `CMD migrate && exec app`: the shell ends by replacing itself with
+/// the application, which then receives the signals.
 fn execs_itself(commands: &[Command]) -> bool {
-    matches!(commands, [only] if only.is("exec"))
+    let Some((last, before)) = commands.split_last() else {
+        return true;
+    };
+    last.is("exec")
+        && !before
+            .last()
+            .is_some_and(|c| matches!(c.separator_after, Some(Sep::Pipe | Sep::Background)))
+}
+
+/// Shells whose `-c` script `exec` can hand PID 1 to the application.
+const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"];
+
+/// `["sh", "-c", "script"]`: the word holding the script, when the instruction is a shell
+/// wrapper. A `-c` without its script in the same instruction (the script comes from CMD or
+/// `docker run`) is not judged.
+fn wrapper_script(words: &[Word]) -> Option<&Word> {
+    let (program, args) = words.split_first()?;
+    let name = program.text.rsplit('/').next().unwrap_or(&program.text);
+    if !SHELLS.contains(&name) {
+        return None;
+    }
+    let c = args
+        .iter()
+        .position(|w| w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains('c'))?;
+    args.get(c + 1)
+}
+
+fn check_wrapper(src: &str, inst: &Instruction, words: &[Word], out: &mut Sink) {
+    let Some(script) = wrapper_script(words) else { return };
+    let commands = shell::split(&script.text);
+    if commands.is_empty() || execs_itself(&commands) {
+        return;
+    }
+    out.report(
+        script.span,
+        format!(
+            "{} runs `{} -c` with a script that does not `exec` its last command: the shell stays PID 1 and SIGTERM never reaches the application",
+            inst.keyword,
+            words.first().map_or("sh", |w| w.text.as_str())
+        ),
+    )
+    .help("start the long-running command with `exec` (`sh -c \"migrate && exec app\"`), or drop the shell and use exec form")
+    .fix_opt(exec_last_fix(src, script, &commands));
+}
+
+/// Inserts `exec ` before the script's last command, when the JSON string is written without
+/// escapes (so script offsets are file offsets) and the last command runs after the others,
+/// not in a pipeline or the background.
+fn exec_last_fix(src: &str, script: &Word, commands: &[Command]) -> Option<Fix> {
+    let raw = src.get(script.span.range())?;
+    if raw.get(1..raw.len().checked_sub(1)?) != Some(script.text.as_str()) {
+        return None;
+    }
+    let (last, before) = commands.split_last()?;
+    let sequential = before
+        .iter()
+        .all(|c| matches!(c.separator_after, Some(Sep::And | Sep::Semi | Sep::Newline)));
+    let ends = last.separator_after.is_none_or(|s| s == Sep::Semi || s == Sep::Newline);
+    // Compound commands hide where the last command really is: leave those to a person.
+    let compound = script.text.contains(['(', ')', '{', '}'])
+        || script.text.split_whitespace().any(|w| {
+            matches!(
+                w.trim_end_matches(';'),
+                "if" | "then" | "fi" | "for" | "while" | "until" | "do" | "done" | "case" | "esac"
+            )
+        });
+    if !sequential || !ends || compound || !last.assignments().is_empty() || last.program().is_none() {
+        return None;
+    }
+    let at = script.span.start as usize + 1 + last.start;
+    Some(Fix::safe(
+        "start the last command with `exec`",
+        vec![Edit {
+            span: Span::empty(at),
+            replacement: "exec ".to_string(),
+        }],
+    ))
 }
 
 /// The same command in exec form, when the words mean exactly what they say: a single simple

@@ -1,6 +1,14 @@
+use crate::diagnostic::Severity;
 use crate::model::dockerfile::{has_unresolved_reference, image_ref, parent_stage};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "kebab-case")]
+struct Options {
+    require_digest: bool,
+}
 
 /// A FROM image without a tag, or tagged `latest`, once ARG defaults are filled in.
 pub struct UnpinnedImage;
@@ -12,6 +20,7 @@ impl Rule for UnpinnedImage {
 
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some(df) = file.dockerfile() else { return };
+        let options: Options = out.options();
         for stage in &df.stages {
             if stage.is_scratch() || stage.image.text.is_empty() || parent_stage(df, stage).is_some() {
                 continue;
@@ -25,6 +34,13 @@ impl Rule for UnpinnedImage {
                 };
                 out.report(stage.image.span, format!("base image {shown} {problem}"))
                     .help("pin a release tag (`debian:12.7-slim`), or a digest, and update it deliberately");
+            } else if options.require_digest && !has_unresolved_reference(&image) && image_ref(&image).digest.is_none() {
+                out.report(
+                    stage.image.span,
+                    format!("base image `{image}` is pinned by tag only: a tag can be pushed again, a digest cannot"),
+                )
+                .severity(Severity::Info)
+                .help("add the digest (`image:tag@sha256:…`) and let a bot such as Renovate update both");
             }
         }
     }

@@ -44,6 +44,11 @@ fn installer(call: &ToolCall) -> Option<(&'static str, &'static str)> {
         (Tool::Apk, "add") => Some(("`apk add`", "`curl=8.11.1-r0`")),
         // `-r requirements.txt` and local paths carry their own pins.
         (Tool::Pip, "install") => Some(("`pip install`", "`flask==3.1.0`, or a requirements file with pins")),
+        // A project's own `npm install` reads its lockfile (unlocked-build's business); a
+        // global install names packages from the registry.
+        (Tool::Npm, "install" | "i" | "add") if call.has_flag("global", Some('g')) => Some(("`npm install -g`", "`pm2@5.4.3`")),
+        // `gem install x -v 1.2` pins every gem the call names.
+        (Tool::Gem, "install" | "i") if !call.has_flag("version", Some('v')) => Some(("`gem install`", "`bundler:2.5.23` or `-v 2.5.23`")),
         _ => None,
     }
 }
@@ -51,11 +56,17 @@ fn installer(call: &ToolCall) -> Option<(&'static str, &'static str)> {
 /// Whether a package operand names a version (or is no registry package at all: a local
 /// file, a URL, a variable).
 fn pinned(tool: Tool, p: &str) -> bool {
+    if tool == Tool::Npm {
+        // `@scope/name@1.2.3`: the version follows an `@` that does not start the name.
+        let local = p.starts_with(['.', '/', '$']) || p.contains(':');
+        return local || p.get(1..).is_some_and(|rest| rest.contains('@'));
+    }
     if p.contains('$') || p.contains('/') || p.starts_with('.') || p.ends_with(".deb") || p.ends_with(".whl") {
         return true;
     }
     match tool {
         Tool::Pip => p.contains("==") || p.contains('@') || p.contains("~=") || p.contains(".tar.gz"),
+        Tool::Gem => p.contains(':') || p.ends_with(".gem"),
         _ => p.contains('='),
     }
 }
@@ -80,6 +91,9 @@ mod tests {
         assert!(pinned(Tool::Pip, "flask==3.0"));
         assert!(!pinned(Tool::Pip, "flask>=3"));
         assert!(pinned(Tool::AptGet, "postgresql-$PG_MAJOR"));
+        assert!(pinned(Tool::Npm, "@angular/cli@13") && pinned(Tool::Npm, "pm2@5.4.3"));
+        assert!(!pinned(Tool::Npm, "@angular/cli") && !pinned(Tool::Npm, "pm2"));
+        assert!(pinned(Tool::Gem, "bundler:2.5.23") && !pinned(Tool::Gem, "bundler"));
         assert_eq!(list(&["a", "b", "c", "d", "e"]), "`a`, `b`, `c`, `d` and 1 more");
     }
 }

@@ -278,6 +278,7 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         || lower.starts_with("fixme")
         || lower.starts_with("example")
         || lower.starts_with("dummy")
+        || lower.starts_with("fake")
         || matches!(lower.as_str(), "none" | "null" | "nil" | "~" | "undefined" | "changeme!")
 }
 
