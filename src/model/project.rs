@@ -53,6 +53,9 @@ pub struct Image {
     /// The RUN, COPY and ADD texts of the shipped stage and the stages it builds on: what
     /// the image adds to its base.
     pub build_steps: Vec<String>,
+    /// Repository paths (files or folders) that COPY and ADD of those stages bring in from the
+    /// build context, taken to be the Dockerfile's folder.
+    pub copied: Vec<String>,
 }
 
 /// A Compose service.
@@ -77,6 +80,8 @@ pub struct Service {
     pub health_command: Option<HealthCommand>,
     /// `stop_grace_period:` as written, and where.
     pub stop_grace_period: Option<(String, At)>,
+    /// Repository paths (files or folders) it bind-mounts.
+    pub mounted: Vec<String>,
 }
 
 /// The command a runtime health check runs: its program by file name (`curl`) and where that
@@ -274,6 +279,30 @@ impl Graph {
         services.chain(containers).collect()
     }
 
+    /// The application configs a runtime reads: files among `configs` that it bind-mounts, or
+    /// that the repository image it runs copies in.
+    pub fn configs_of<'f>(&self, runtime: &Runtime, configs: &'f [File]) -> Vec<&'f File> {
+        let mut sources: Vec<&str> = Vec::new();
+        let image = match runtime {
+            Runtime::Compose(s) => {
+                sources.extend(s.mounted.iter().map(String::as_str));
+                self.image_of_service(s)
+                    .or_else(|| s.image.as_deref().and_then(|i| self.image_for_ref(i)))
+            }
+            Runtime::Kube(c) => c.image.as_deref().and_then(|i| self.image_for_ref(i)),
+        };
+        sources.extend(image.iter().flat_map(|i| i.copied.iter().map(String::as_str)));
+        let covers = |path: &str| {
+            sources
+                .iter()
+                .any(|s| s.is_empty() || path == *s || path.strip_prefix(*s).is_some_and(|rest| rest.starts_with('/')))
+        };
+        configs
+            .iter()
+            .filter(|f| matches!(f.kind, FileKind::AppConfig(_)) && covers(f.path()))
+            .collect()
+    }
+
     /// Whether any scrape configuration is in the run.
     pub fn has_scrape_config(&self) -> bool {
         !self.jobs.is_empty() || !self.monitors.is_empty()
@@ -407,6 +436,20 @@ fn image(file: &File) -> Option<Image> {
             .flat_map(|s| s.instructions(df))
             .filter(|i| i.is("RUN") || i.is("COPY") || i.is("ADD"))
             .map(|i| i.rest.text.clone())
+            .collect(),
+        copied: chain
+            .iter()
+            .flat_map(|s| s.instructions(df))
+            .filter(|i| (i.is("COPY") || i.is("ADD")) && i.flag("from").is_none())
+            .flat_map(|i| {
+                let words = i.words();
+                words[..words.len().saturating_sub(1)]
+                    .iter()
+                    .map(|w| w.text.clone())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|src| !src.contains("://") && !src.starts_with('/'))
+            .filter_map(|src| normalize(&format!("{}/{src}", parent(file.path()))))
             .collect(),
     })
 }
@@ -576,6 +619,13 @@ fn services(file: &File) -> Vec<Service> {
                 checks_health,
                 health_command,
                 stop_grace_period: s.stop_grace_period.as_ref().map(|g| (g.value.clone(), at(g.span))),
+                mounted: s
+                    .volumes
+                    .iter()
+                    .filter(|v| v.is_bind())
+                    .filter_map(|v| v.source.as_deref().filter(|p| p.starts_with('.')))
+                    .filter_map(|p| normalize(&format!("{dir}/{p}")))
+                    .collect(),
             }
         })
         .collect()

@@ -1,4 +1,6 @@
 use crate::model::project::{At, Graph, Runtime, SetVar};
+use crate::model::File;
+use crate::rules::appconfig::each_setting;
 use crate::rules::{Project, Rule, Sink};
 use crate::syntax::promql::parse_duration;
 use std::time::Duration;
@@ -22,10 +24,9 @@ impl Rule for ShutdownOutlastsGracePeriod {
             .chain(g.containers.iter().map(Runtime::Kube));
         for runtime in runtimes {
             let Some((grace, setting)) = grace_period(&runtime) else { continue };
-            for var in shutdown_vars(g, &runtime) {
-                let Some(timeout) = var.value.as_deref().and_then(|v| duration_of(&var.name, v)) else {
-                    continue;
-                };
+            let mut timeouts = env_timeouts(g, &runtime);
+            timeouts.extend(config_timeouts(g, &runtime, project.files));
+            for (name, timeout, at) in timeouts {
                 if timeout < grace {
                     continue;
                 }
@@ -34,18 +35,17 @@ impl Rule for ShutdownOutlastsGracePeriod {
                     Runtime::Kube(c) => (c.object.clone(), "terminationGracePeriodSeconds"),
                 };
                 let report = out.report_in(
-                    &var.at.path,
-                    var.at.span,
+                    &at.path,
+                    at.span,
                     format!(
-                        "{} gives the application {} s to shut down, but {who} is killed {} s after SIGTERM ({how}{})",
-                        var.name,
+                        "{name} gives the application {} s to shut down, but {who} is killed {} s after SIGTERM ({how}{})",
                         timeout.as_secs_f64(),
                         grace.as_secs_f64(),
                         if setting.is_some() { "" } else { " by default" }
                     ),
                 );
                 let report = match &setting {
-                    Some(at) if at.path == var.at.path => report.label(at.span, "the grace period"),
+                    Some(grace_at) if grace_at.path == at.path => report.label(grace_at.span, "the grace period"),
                     _ => report,
                 };
                 report.help(format!(
@@ -54,6 +54,44 @@ impl Rule for ShutdownOutlastsGracePeriod {
             }
         }
     }
+}
+
+/// A shutdown timeout the application is given: (what sets it, how long, where).
+type Timeout = (String, Duration, At);
+
+/// Shutdown timeouts in the variables the runtime's process sees.
+fn env_timeouts(g: &Graph, runtime: &Runtime) -> Vec<Timeout> {
+    shutdown_vars(g, runtime)
+        .into_iter()
+        .filter_map(|var| Some((var.name.clone(), duration_of(&var.name, var.value.as_deref()?)?, var.at.clone())))
+        .collect()
+}
+
+/// Shutdown timeouts in the production app configs the runtime reads (mounted, or copied into
+/// its image).
+fn config_timeouts(g: &Graph, runtime: &Runtime, files: &[File]) -> Vec<Timeout> {
+    let mut out = Vec::new();
+    for file in g.configs_of(runtime, files).into_iter().filter(|f| f.production) {
+        each_setting(file, |setting| {
+            let key = setting.path.join(".");
+            if !is_shutdown_timeout(&key.replace(['.', '-'], "_")) {
+                return;
+            }
+            let text = setting
+                .value
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| setting.value.as_i64().map(|i| i.to_string()));
+            if let Some(timeout) = text.and_then(|t| duration_of(&setting.name().replace('-', "_"), &t)) {
+                let at = At {
+                    path: file.path().to_string(),
+                    span: setting.value.span,
+                };
+                out.push((format!("`{key}` in {}", file.path()), timeout, at));
+            }
+        });
+    }
+    out
 }
 
 /// The time the runtime waits after SIGTERM before SIGKILL, and where it is set (`None`: the
