@@ -154,7 +154,7 @@ pub struct Input<'a> {
     /// Names of the rules enabled for the run.
     pub enabled: BTreeSet<String>,
     pub findings: &'a [Finding],
-    pub suppressed: &'a [(Finding, String)],
+    pub suppressed: &'a [(Finding, crate::engine::SuppressedBy)],
 }
 
 /// Project rules that read deployment files, not the repository's documents or CI, with the

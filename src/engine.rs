@@ -262,10 +262,20 @@ pub struct Finding {
     pub fingerprint: String,
 }
 
-/// What a run found: findings that count, and findings a suppression covers (with its reason).
+/// What covered a suppressed finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuppressedBy {
+    /// The justification given (empty when none was).
+    pub reason: String,
+    /// Covered from outside the file (an `ignore:` entry of the config), not by a comment or an
+    /// annotation in it.
+    pub external: bool,
+}
+
+/// What a run found: findings that count, and findings a suppression covers.
 pub struct Outcome {
     pub findings: Vec<Finding>,
-    pub suppressed: Vec<(Finding, String)>,
+    pub suppressed: Vec<(Finding, SuppressedBy)>,
 }
 
 /// Runs every enabled rule on every file (in parallel), then the project rules, then applies
@@ -316,7 +326,7 @@ pub fn run(files: &[File], repo: &RepoIndex, rules: &RuleSet) -> Outcome {
 
 /// Config `ignore:` entries: findings inside the Kubernetes objects they name (or files they
 /// match) are suppressed with the entry's reason.
-fn ignore_objects(findings: Vec<Finding>, by_path: &HashMap<&str, &File>, rules: &RuleSet) -> (Vec<Finding>, Vec<(Finding, String)>) {
+fn ignore_objects(findings: Vec<Finding>, by_path: &HashMap<&str, &File>, rules: &RuleSet) -> (Vec<Finding>, Vec<(Finding, SuppressedBy)>) {
     let ignores = &rules.object_ignores;
     if ignores.is_empty() {
         return (findings, Vec::new());
@@ -342,7 +352,13 @@ fn ignore_objects(findings: Vec<Finding>, by_path: &HashMap<&str, &File>, rules:
                 })
         });
         match hit {
-            Some(ig) => dropped.push((f, ig.reason.clone().unwrap_or_default())),
+            Some(ig) => dropped.push((
+                f,
+                SuppressedBy {
+                    reason: ig.reason.clone().unwrap_or_default(),
+                    external: true,
+                },
+            )),
             None => kept.push(f),
         }
     }

@@ -21,7 +21,7 @@ pub struct Checked {
     pub files: Vec<File>,
     pub findings: Vec<Finding>,
     /// Findings a suppression covers, with its reason.
-    pub suppressed: Vec<(Finding, String)>,
+    pub suppressed: Vec<(Finding, crate::engine::SuppressedBy)>,
     pub skipped: Vec<(String, String)>,
 }
 

@@ -3,7 +3,7 @@
 //! kube-score, Polaris, checkov) mapped through each rule's peer ids.
 
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
-use crate::engine::Finding;
+use crate::engine::{Finding, SuppressedBy};
 use crate::model::{File, Parsed};
 use crate::rules::catalog::RuleMeta;
 use crate::source::{SourceFile, Span};
@@ -52,8 +52,8 @@ pub struct Options {
 /// suppressions themselves (unused, or without a reason).
 pub struct Outcome {
     pub kept: Vec<Finding>,
-    /// Suppressed findings with the justification given (empty when none was).
-    pub suppressed: Vec<(Finding, String)>,
+    /// Suppressed findings, covered in their own files.
+    pub suppressed: Vec<(Finding, SuppressedBy)>,
     pub about_suppressions: Vec<Diagnostic>,
 }
 
@@ -75,7 +75,7 @@ pub fn apply(findings: Vec<Finding>, files: &[File], enabled: &dyn Fn(&RuleMeta)
             Some(sups[i].reason.clone().unwrap_or_default())
         });
         match hit {
-            Some(reason) => suppressed.push((finding, reason)),
+            Some(reason) => suppressed.push((finding, SuppressedBy { reason, external: false })),
             None => kept.push(finding),
         }
     }

@@ -319,6 +319,24 @@ fn sarif_keeps_suppressed_findings_as_suppressed() {
         report.as_array().into_iter().flatten().all(|i| i["check_name"] != "CMP013"),
         "other formats leave suppressed findings out"
     );
+
+    // The same finding covered by the config instead: a suppression from outside the file.
+    fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  agent:\n    image: registry.example.com/agent:2.0.1\n    privileged: true\n",
+    )
+    .expect("write");
+    fs::write(
+        dir.path().join(".andon.yaml"),
+        "ignore:\n  - {path: compose.yaml, rules: [CMP013], reason: vendored file}\n",
+    )
+    .expect("write");
+    let log = json_of(&stdout(&run_in(dir.path(), &["check", "--format", "sarif"])));
+    let suppressed: Vec<Value> = results_of(&log).into_iter().filter(|r| r["ruleId"] == "CMP013").collect();
+    assert_eq!(
+        suppressed[0]["suppressions"],
+        serde_json::json!([{"kind": "external", "justification": "vendored file"}])
+    );
 }
 
 #[test]

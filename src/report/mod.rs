@@ -29,7 +29,7 @@ pub struct ReportInput<'a> {
     /// can tell a fixed alert from a rule that was switched off.
     pub rules: Vec<&'static RuleMeta>,
     /// Findings a suppression covers, with its justification: SARIF shows them as suppressed.
-    pub suppressed: &'a [(Finding, String)],
+    pub suppressed: &'a [(Finding, crate::engine::SuppressedBy)],
     /// Project-wide rules did not run (files were given, not folders): a clean report then
     /// says less than a full run's, and the summary says so.
     pub project_rules_skipped: bool,

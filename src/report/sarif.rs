@@ -3,7 +3,7 @@
 
 use super::ReportInput;
 use crate::diagnostic::{Applicability, Severity};
-use crate::engine::Finding;
+use crate::engine::{Finding, SuppressedBy};
 use crate::rules::catalog::RuleMeta;
 use crate::source::{Position, Span};
 use serde_json::{json, Map, Value};
@@ -31,8 +31,8 @@ pub fn render(input: &ReportInput, opts: &Options) -> String {
     let descriptors: Vec<Value> = rules.iter().map(|m| descriptor(m)).collect();
     // Suppressed findings stay in the log, marked, so that code scanning closes their alerts as
     // dismissed rather than as fixed; both kinds in the report's order.
-    let mut all: Vec<(&Finding, Option<&str>)> = input.findings.iter().map(|f| (f, None)).collect();
-    all.extend(input.suppressed.iter().map(|(f, why)| (f, Some(why.as_str()))));
+    let mut all: Vec<(&Finding, Option<&SuppressedBy>)> = input.findings.iter().map(|f| (f, None)).collect();
+    all.extend(input.suppressed.iter().map(|(f, s)| (f, Some(s))));
     all.sort_by(|(a, _), (b, _)| {
         (&a.diag.path, a.start.line, a.start.column, &a.meta.id).cmp(&(&b.diag.path, b.start.line, b.start.column, &b.meta.id))
     });
@@ -156,7 +156,7 @@ fn fenced(code: &str, lang: &str) -> String {
     format!("{fence}{lang}\n{body}\n{fence}\n")
 }
 
-fn result(input: &ReportInput, f: &Finding, rule_index: Option<usize>, suppressed: Option<&str>) -> Value {
+fn result(input: &ReportInput, f: &Finding, rule_index: Option<usize>, suppressed: Option<&SuppressedBy>) -> Value {
     let d = &f.diag;
     let mut r = Map::new();
     r.insert("ruleId".into(), json!(f.meta.id));
@@ -181,14 +181,13 @@ fn result(input: &ReportInput, f: &Finding, rule_index: Option<usize>, suppresse
     if !properties.is_empty() {
         r.insert("properties".into(), Value::Object(properties));
     }
-    if let Some(why) = suppressed {
-        // `inSource` is right for comments and annotations; an `ignore:` entry of the config
-        // file would be `external`, but the engine does not yet say which kind covered a
-        // finding. Code scanning treats both as dismissed.
+    if let Some(s) = suppressed {
+        // A comment or annotation in the file is `inSource`, a config `ignore:` entry
+        // `external`; code scanning treats both as dismissed.
         let mut suppression = Map::new();
-        suppression.insert("kind".into(), json!("inSource"));
-        if !why.trim().is_empty() {
-            suppression.insert("justification".into(), json!(input.scrub(f, why.trim())));
+        suppression.insert("kind".into(), json!(if s.external { "external" } else { "inSource" }));
+        if !s.reason.trim().is_empty() {
+            suppression.insert("justification".into(), json!(input.scrub(f, s.reason.trim())));
         }
         r.insert("suppressions".into(), json!([suppression]));
     }
