@@ -162,6 +162,8 @@ pub struct Input<'a> {
 const CROSS_FILE_RULES: &[(&str, &[&str])] = &[
     ("project/alert-routed-nowhere", &["A"]),
     ("project/healthcheck-tool-missing", &["K", "C"]),
+    ("project/no-backup-job", &["K"]),
+    ("project/no-metrics-endpoint", &["K", "C"]),
     ("project/port-not-exposed", &["K", "C"]),
     ("project/shutdown-outlasts-grace-period", &["K", "C"]),
     ("project/unscraped-metrics-port", &["K", "C"]),

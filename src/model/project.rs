@@ -329,7 +329,7 @@ impl Graph {
             || self
                 .images
                 .iter()
-                .any(|i| !i.dir.is_empty() && i.dir.rsplit('/').next() == Some(name))
+                .any(|i| (!i.dir.is_empty() && i.dir.rsplit('/').next() == Some(name)) || i.program.as_deref() == Some(name))
     }
 }
 

@@ -8,8 +8,10 @@
 mod alert_routed_nowhere;
 mod healthcheck_tool_missing;
 mod missing_deployment_guide;
+mod no_backup_job;
 mod no_dependency_audit;
 mod no_image_scan;
+mod no_metrics_endpoint;
 mod port_not_exposed;
 mod shutdown_outlasts_grace_period;
 mod undocumented_env_var;
@@ -24,8 +26,10 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &alert_routed_nowhere::AlertRoutedNowhere,
         &healthcheck_tool_missing::HealthcheckToolMissing,
         &missing_deployment_guide::MissingDeploymentGuide,
+        &no_backup_job::NoBackupJob,
         &no_dependency_audit::NoDependencyAudit,
         &no_image_scan::NoImageScan,
+        &no_metrics_endpoint::NoMetricsEndpoint,
         &port_not_exposed::PortNotExposed,
         &shutdown_outlasts_grace_period::ShutdownOutlastsGracePeriod,
         &undocumented_env_var::UndocumentedEnvVar,

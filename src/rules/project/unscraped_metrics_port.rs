@@ -22,7 +22,7 @@ impl Rule for UnscrapedMetricsPort {
 }
 
 /// A port name that says "metrics".
-fn is_metrics_name(name: &str) -> bool {
+pub(super) fn is_metrics_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     n == "metrics" || n == "prometheus" || n == "prom" || n.ends_with("-metrics") || n.starts_with("metrics-")
 }
@@ -74,7 +74,7 @@ fn describe_port(name: Option<&str>, number: Option<i64>) -> String {
 /// Whether the container's port (by name and/or number; both `None`: any port) is targeted by a
 /// PodMonitor, a ServiceMonitor selecting a Service of these pods, or a static target naming such
 /// a Service (or the port itself).
-fn container_port_scraped(g: &Graph, c: &Container, name: Option<&str>, number: Option<i64>) -> bool {
+pub(super) fn container_port_scraped(g: &Graph, c: &Container, name: Option<&str>, number: Option<i64>) -> bool {
     if g.monitors.iter().any(|m| m.pods && m.selects(&c.namespace, &c.pod_labels)) {
         return true;
     }
@@ -134,7 +134,7 @@ fn check_compose(g: &Graph, out: &mut Sink) {
     }
 }
 
-fn service_port_scraped(g: &Graph, s: &Service, number: u16) -> bool {
+pub(super) fn service_port_scraped(g: &Graph, s: &Service, number: u16) -> bool {
     g.jobs
         .iter()
         .flat_map(|j| &j.targets)
