@@ -308,6 +308,8 @@ pub fn find_word(text: &str, needle: &str) -> Option<usize> {
 pub struct TemplateError {
     /// Byte offset into the value where the problem is.
     pub offset: usize,
+    /// The length of the offending word, or 0 when the problem has no word of its own.
+    pub len: usize,
     pub message: String,
 }
 
@@ -323,6 +325,7 @@ pub fn check_template(text: &str) -> Option<TemplateError> {
         let Some(close_rel) = find_action_end(&text[body_start..]) else {
             return Some(TemplateError {
                 offset: open,
+                len: 0,
                 message: "`{{` is never closed with `}}`".into(),
             });
         };
@@ -338,6 +341,7 @@ pub fn check_template(text: &str) -> Option<TemplateError> {
             "end" if depth.pop().is_none() => {
                 return Some(TemplateError {
                     offset: open,
+                    len: 0,
                     message: "`{{ end }}` without an open `if`, `range` or `with`".into(),
                 });
             }
@@ -348,6 +352,7 @@ pub fn check_template(text: &str) -> Option<TemplateError> {
     if let Some((at, word)) = depth.pop() {
         return Some(TemplateError {
             offset: at,
+            len: 0,
             message: format!("`{{{{ {word} }}}}` is never closed with `{{{{ end }}}}`"),
         });
     }
@@ -363,13 +368,7 @@ pub const TEMPLATE_VARIABLES: &[&str] = &["labels", "value", "externalLabels", "
 pub fn undefined_variables(text: &str) -> Vec<TemplateError> {
     let mut declared: Vec<&str> = TEMPLATE_VARIABLES.to_vec();
     let mut out = Vec::new();
-    let mut rest = 0;
-    while let Some(rel) = text[rest..].find("{{") {
-        let body_start = rest + rel + 2;
-        let Some(close_rel) = find_action_end(&text[body_start..]) else {
-            break;
-        };
-        let body = &text[body_start..body_start + close_rel];
+    for (body_start, body) in actions(text) {
         let vars = action_variables(body);
         for (i, (at, name)) in vars.iter().enumerate() {
             if declared.contains(name) {
@@ -380,22 +379,173 @@ pub fn undefined_variables(text: &str) -> Vec<TemplateError> {
             } else {
                 out.push(TemplateError {
                     offset: body_start + at,
+                    len: 0,
                     message: format!("undefined variable `${name}`"),
                 });
             }
+        }
+    }
+    out
+}
+
+/// Go's own template functions and the ones Prometheus adds for alert and console templates
+/// (prometheus/template/template.go, 2.x and 3.x). `tmpl` exists in console templates only but
+/// is harmless to accept.
+pub const TEMPLATE_FUNCTIONS: &[&str] = &[
+    // text/template builtins
+    "and",
+    "call",
+    "eq",
+    "ge",
+    "gt",
+    "html",
+    "index",
+    "js",
+    "le",
+    "len",
+    "lt",
+    "ne",
+    "not",
+    "or",
+    "print",
+    "printf",
+    "println",
+    "slice",
+    "urlquery",
+    // Prometheus
+    "args",
+    "externalURL",
+    "first",
+    "graphLink",
+    "humanize",
+    "humanize1024",
+    "humanizeDuration",
+    "humanizePercentage",
+    "humanizeTimestamp",
+    "label",
+    "match",
+    "now",
+    "parseDuration",
+    "pathPrefix",
+    "query",
+    "reReplaceAll",
+    "safeHtml",
+    "sortByLabel",
+    "stripDomain",
+    "stripPort",
+    "strvalue",
+    "tableLink",
+    "title",
+    "tmpl",
+    "toDuration",
+    "toLower",
+    "toTime",
+    "toUpper",
+    "urlQueryEscape",
+    "value",
+];
+
+/// Words of the template language that are not functions.
+const TEMPLATE_KEYWORDS: &[&str] = &[
+    "block", "break", "continue", "define", "else", "end", "false", "if", "nil", "range", "template", "true", "with",
+];
+
+/// Calls of functions that neither Go nor Prometheus define (`humanise`, `upper`): Go refuses
+/// the template when it is parsed (`function "humanise" not defined`). Each error spans the
+/// function's name.
+pub fn unknown_functions(text: &str) -> Vec<TemplateError> {
+    let mut out = Vec::new();
+    for (body_start, body) in actions(text) {
+        for (at, word, before) in action_words(body) {
+            let is_name = word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+            if !is_name || matches!(before, Some('.' | '$')) {
+                continue;
+            }
+            if TEMPLATE_FUNCTIONS.contains(&word) || TEMPLATE_KEYWORDS.contains(&word) {
+                continue;
+            }
+            out.push(TemplateError {
+                offset: body_start + at,
+                len: word.len(),
+                message: format!("function `{word}` is not defined"),
+            });
+        }
+    }
+    out
+}
+
+/// A label of the alert read by the template: `$labels.x`, `.Labels.x`, `index $labels "x"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabelUse {
+    /// Byte offset into the template of the label's name.
+    pub offset: usize,
+    pub name: String,
+}
+
+/// The alert labels a template reads.
+pub fn template_label_uses(text: &str) -> Vec<LabelUse> {
+    let mut out = Vec::new();
+    for (body_start, body) in actions(text) {
+        let words = action_words(body);
+        for (i, (at, word, before)) in words.iter().enumerate() {
+            let holder = (*word == "labels" && *before == Some('$')) || (*word == "Labels" && *before == Some('.'));
+            if !holder {
+                continue;
+            }
+            let end = at + word.len();
+            if let Some((next_at, name, Some('.'))) = words.get(i + 1) {
+                if *next_at == end + 1 {
+                    out.push(LabelUse {
+                        offset: body_start + next_at,
+                        name: name.to_string(),
+                    });
+                    continue;
+                }
+            }
+            // `index $labels "x"`: the word before the holder is `index`, the next token a string.
+            let indexed = i > 0 && words[i - 1].1 == "index";
+            let rest = body[end..].trim_start();
+            if let (true, Some(quoted)) = (indexed, rest.strip_prefix('"')) {
+                if let Some(close) = quoted.find('"') {
+                    let offset = body_start + body.len() - rest.len() + 1;
+                    out.push(LabelUse {
+                        offset,
+                        name: quoted[..close].to_string(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The actions of a template, as (offset of the body, body) between `{{` and `}}`, comments
+/// (`{{/* … */}}`) left out. Stops at the first action that is never closed.
+fn actions(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut rest = 0;
+    while let Some(rel) = text[rest..].find("{{") {
+        let body_start = rest + rel + 2;
+        let Some(close_rel) = find_action_end(&text[body_start..]) else {
+            break;
+        };
+        let body = &text[body_start..body_start + close_rel];
+        if !body.trim_start_matches('-').trim_start().starts_with("/*") {
+            out.push((body_start, body));
         }
         rest = body_start + close_rel + 2;
     }
     out
 }
 
-/// The `$name` variables of an action body outside string literals, with their offsets (of
-/// the `$`). A bare `$` (the root context) is not a variable.
-fn action_variables(body: &str) -> Vec<(usize, &str)> {
+/// The words (runs of letters, digits and `_`) of an action body outside string and character
+/// literals, with their offsets and the character just before each.
+fn action_words(body: &str) -> Vec<(usize, &str, Option<char>)> {
     let bytes = body.as_bytes();
     let mut out = Vec::new();
     let mut quote: Option<u8> = None;
     let mut i = 0;
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     while i < bytes.len() {
         let c = bytes[i];
         if let Some(q) = quote {
@@ -406,13 +556,13 @@ fn action_variables(body: &str) -> Vec<(usize, &str)> {
             }
         } else if matches!(c, b'"' | b'`' | b'\'') {
             quote = Some(c);
-        } else if c == b'$' {
-            let end = body[i + 1..]
-                .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
-                .map(|e| i + 1 + e)
-                .unwrap_or(body.len());
-            if end > i + 1 {
-                out.push((i, &body[i + 1..end]));
+        } else if is_word(c) {
+            let end = bytes[i..].iter().position(|&b| !is_word(b)).map(|e| i + e).unwrap_or(bytes.len());
+            let before = body[..i].chars().next_back();
+            // A number such as `1.5e3`: its parts are not words.
+            let numeric = c.is_ascii_digit() || (before == Some('.') && body[..i - 1].ends_with(|ch: char| ch.is_ascii_digit()));
+            if !numeric {
+                out.push((i, &body[i..end], before));
             }
             i = end;
             continue;
@@ -420,6 +570,16 @@ fn action_variables(body: &str) -> Vec<(usize, &str)> {
         i += 1;
     }
     out
+}
+
+/// The `$name` variables of an action body outside string literals, with their offsets (of
+/// the `$`). A bare `$` (the root context) is not a variable.
+fn action_variables(body: &str) -> Vec<(usize, &str)> {
+    action_words(body)
+        .into_iter()
+        .filter(|(_, _, before)| *before == Some('$'))
+        .map(|(at, word, _)| (at - 1, word))
+        .collect()
 }
 
 /// Is the `index`th variable declared here: followed by `:=`, or by `, $other :=`?
@@ -531,6 +691,22 @@ mod tests {
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].offset, 12);
         assert_eq!(errs[0].message, "undefined variable `$label`");
+    }
+
+    #[test]
+    fn template_functions() {
+        let ok = r#"{{ $value | humanize }} {{ printf "%.1f" 1.5e3 }} {{ .Labels.job | toUpper }} {{/* nope() */}} {{ "humanise" }}"#;
+        assert!(unknown_functions(ok).is_empty());
+        let errs = unknown_functions("{{ $value | humanise }} {{ if true }}{{ upper $labels.job }}{{ end }}");
+        let names: Vec<_> = errs.iter().map(|e| (e.offset, e.len)).collect();
+        assert_eq!(names, vec![(12, 8), (40, 5)]);
+    }
+
+    #[test]
+    fn template_labels() {
+        let uses = template_label_uses(r#"{{ $labels.instance }} {{ .Labels.job }} {{ index $labels "pod" }} {{ $labels }}"#);
+        let names: Vec<_> = uses.iter().map(|u| (u.offset, u.name.as_str())).collect();
+        assert_eq!(names, vec![(11, "instance"), (34, "job"), (59, "pod")]);
     }
 
     #[test]
