@@ -33,7 +33,10 @@ use crate::diagnostic::{Edit, Fix};
 use crate::model::prometheus::{rule_files, Group, PromConfig, PromRule, RuleExpr, RuleFile};
 use crate::model::File;
 use crate::source::Span;
+use crate::syntax::promql::{format_duration, parse_duration};
+use serde::Deserialize;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// This kind's rules, one sorted line each.
 pub fn rules() -> Vec<&'static dyn Rule> {
@@ -64,6 +67,44 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &unconventional_record_name::UnconventionalRecordName,
         &unknown_rule_key::UnknownRuleKey,
     ]
+}
+
+/// The `min` and `max` options of a rule that wants a duration within a range (scrape
+/// intervals, Alertmanager's route timings). The defaults live in the rule's catalog entry.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct DurationRange {
+    pub min: String,
+    pub max: String,
+}
+
+/// Where a duration falls outside a [`DurationRange`], with the bound it crosses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OutOfRange {
+    Below(Duration),
+    Above(Duration),
+}
+
+impl DurationRange {
+    /// Where `value` falls outside the range; `None` inside it, and when the value or a bound
+    /// is not a duration (other rules report those).
+    pub fn check(&self, value: &str) -> Option<OutOfRange> {
+        let (min, max) = (parse_duration(&self.min)?, parse_duration(&self.max)?);
+        let d = parse_duration(value)?;
+        if d < min {
+            Some(OutOfRange::Below(min))
+        } else if d > max {
+            Some(OutOfRange::Above(max))
+        } else {
+            None
+        }
+    }
+
+    /// `15s–1m`, for help lines.
+    pub fn describe(&self) -> String {
+        let show = |s: &str| parse_duration(s).map(format_duration).unwrap_or_else(|| s.to_string());
+        format!("{}–{}", show(&self.min), show(&self.max))
+    }
 }
 
 /// The rule groups of a rule file or of the PrometheusRule objects of a Kubernetes file.
