@@ -3,8 +3,10 @@
 //! annotations.
 
 use promql_parser::label::{MatchOp, Matchers};
-use promql_parser::parser::token::{T_DIV, T_GTE, T_GTR};
-use promql_parser::parser::{self, Expr, LabelModifier, VectorSelector};
+use promql_parser::parser::token::{T_BOTTOMK, T_COUNT_VALUES, T_DIV, T_GTE, T_GTR, T_LIMITK, T_LIMIT_RATIO, T_LOR, T_TOPK};
+use promql_parser::parser::value::ValueType;
+use promql_parser::parser::{self, Expr, LabelModifier, VectorMatchCardinality, VectorSelector};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 pub use promql_parser::parser::Expr as PromExpr;
@@ -280,6 +282,171 @@ pub fn rate_compared_with_fraction(expr: &Expr) -> Option<(String, f64)> {
     }
     let call = range_calls(&b.lhs).into_iter().find(|c| matches!(c.function, "rate" | "irate"))?;
     Some((call.metric?, n.val))
+}
+
+/// The labels the series of an expression's result can carry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LabelSet {
+    /// Any label but these: a selector's series, `without (…)`.
+    AllBut(BTreeSet<String>),
+    /// These at most: `sum by (…)`, `absent(x{job="a"})`, a number.
+    Only(BTreeSet<String>),
+}
+
+impl LabelSet {
+    fn any() -> Self {
+        LabelSet::AllBut(BTreeSet::new())
+    }
+
+    fn only<'a>(labels: impl IntoIterator<Item = &'a String>) -> Self {
+        LabelSet::Only(labels.into_iter().cloned().collect())
+    }
+
+    /// Can a series of the result carry `label`?
+    pub fn has(&self, label: &str) -> bool {
+        match self {
+            LabelSet::AllBut(gone) => !gone.contains(label),
+            LabelSet::Only(kept) => kept.contains(label),
+        }
+    }
+
+    fn without<'a>(self, labels: impl IntoIterator<Item = &'a String>) -> Self {
+        match self {
+            LabelSet::AllBut(mut gone) => {
+                gone.extend(labels.into_iter().cloned());
+                LabelSet::AllBut(gone)
+            }
+            LabelSet::Only(mut kept) => {
+                for l in labels {
+                    kept.remove(l);
+                }
+                LabelSet::Only(kept)
+            }
+        }
+    }
+
+    fn with<'a>(self, labels: impl IntoIterator<Item = &'a String>) -> Self {
+        match self {
+            LabelSet::AllBut(mut gone) => {
+                for l in labels {
+                    gone.remove(l);
+                }
+                LabelSet::AllBut(gone)
+            }
+            LabelSet::Only(mut kept) => {
+                kept.extend(labels.into_iter().cloned());
+                LabelSet::Only(kept)
+            }
+        }
+    }
+
+    fn union(self, other: LabelSet) -> Self {
+        match (self, other) {
+            (LabelSet::Only(a), b) | (b, LabelSet::Only(a)) => b.with(&a),
+            (LabelSet::AllBut(a), LabelSet::AllBut(b)) => LabelSet::AllBut(a.intersection(&b).cloned().collect()),
+        }
+    }
+}
+
+/// The labels the result of `expr` can carry, following Prometheus's evaluation: aggregations
+/// keep their `by` labels (or drop their `without` ones), one-to-one matching `on (…)` keeps
+/// only those, `group_left (…)` adds the listed ones, `absent()` keeps its selector's equality
+/// matchers, `label_replace`/`label_join` add their target. Where unsure, any label.
+pub fn output_labels(expr: &Expr) -> LabelSet {
+    match expr {
+        Expr::NumberLiteral(_) | Expr::StringLiteral(_) => LabelSet::Only(BTreeSet::new()),
+        Expr::VectorSelector(_) | Expr::MatrixSelector(_) | Expr::Extension(_) => LabelSet::any(),
+        Expr::Paren(p) => output_labels(&p.expr),
+        Expr::Unary(u) => output_labels(&u.expr),
+        Expr::Subquery(s) => output_labels(&s.expr),
+        Expr::Aggregate(a) => {
+            let id = a.op.id();
+            if [T_TOPK, T_BOTTOMK, T_LIMITK, T_LIMIT_RATIO].contains(&id) {
+                return output_labels(&a.expr);
+            }
+            let mut set = match &a.modifier {
+                Some(LabelModifier::Include(by)) => LabelSet::only(&by.labels),
+                Some(LabelModifier::Exclude(without)) => output_labels(&a.expr).without(&without.labels),
+                None => LabelSet::Only(BTreeSet::new()),
+            };
+            if id == T_COUNT_VALUES {
+                if let Some(Expr::StringLiteral(l)) = a.param.as_deref() {
+                    set = set.with([&l.val]);
+                }
+            }
+            set
+        }
+        Expr::Call(c) => {
+            let args = &c.args.args;
+            let string_arg = |i: usize| match args.get(i).map(|a| a.as_ref()) {
+                Some(Expr::StringLiteral(s)) => Some(s.val.clone()),
+                _ => None,
+            };
+            match c.func.name {
+                "absent" | "absent_over_time" => {
+                    let selector = args.first().map(|a| unparen(a));
+                    let vs = match selector {
+                        Some(Expr::VectorSelector(v)) => Some(v),
+                        Some(Expr::MatrixSelector(m)) => Some(&m.vs),
+                        _ => None,
+                    };
+                    let names = vs
+                        .map(|v| {
+                            v.matchers
+                                .matchers
+                                .iter()
+                                .filter(|m| matches!(m.op, MatchOp::Equal) && m.name != "__name__")
+                                .map(|m| m.name.clone())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    LabelSet::Only(names)
+                }
+                "label_replace" | "label_join" => {
+                    let inner = args.first().map(|a| output_labels(a)).unwrap_or_else(LabelSet::any);
+                    match string_arg(1) {
+                        Some(dst) => inner.with([&dst]),
+                        None => LabelSet::any(),
+                    }
+                }
+                "histogram_quantile" | "histogram_fraction" => match args.last() {
+                    Some(v) => output_labels(v).without([&"le".to_string()]),
+                    None => LabelSet::any(),
+                },
+                _ if c.func.return_type == ValueType::Scalar => LabelSet::Only(BTreeSet::new()),
+                _ => match args
+                    .iter()
+                    .find(|a| matches!(a.value_type(), ValueType::Vector | ValueType::Matrix))
+                {
+                    Some(v) => output_labels(v),
+                    None => LabelSet::Only(BTreeSet::new()),
+                },
+            }
+        }
+        Expr::Binary(b) => {
+            let (lhs, rhs) = (output_labels(&b.lhs), output_labels(&b.rhs));
+            let scalar = |e: &Expr| e.value_type() == ValueType::Scalar;
+            if scalar(&b.rhs) {
+                return lhs;
+            }
+            if scalar(&b.lhs) {
+                return rhs;
+            }
+            if b.op.is_set_operator() {
+                return if b.op.id() == T_LOR { lhs.union(rhs) } else { lhs };
+            }
+            let Some(modifier) = &b.modifier else { return lhs };
+            match &modifier.card {
+                VectorMatchCardinality::ManyToOne(extra) => lhs.with(&extra.labels),
+                VectorMatchCardinality::OneToMany(extra) => rhs.with(&extra.labels),
+                _ => match &modifier.matching {
+                    Some(LabelModifier::Include(on)) => LabelSet::only(&on.labels),
+                    Some(LabelModifier::Exclude(ignoring)) => lhs.without(&ignoring.labels),
+                    None => lhs,
+                },
+            }
+        }
+    }
 }
 
 /// Where `needle` first occurs in `text` as a whole word (not inside an identifier).
@@ -700,6 +867,28 @@ mod tests {
         let errs = unknown_functions("{{ $value | humanise }} {{ if true }}{{ upper $labels.job }}{{ end }}");
         let names: Vec<_> = errs.iter().map(|e| (e.offset, e.len)).collect();
         assert_eq!(names, vec![(12, 8), (40, 5)]);
+    }
+
+    #[test]
+    fn result_labels() {
+        let labels = |e: &str| output_labels(&parse(e).unwrap());
+        assert!(labels("up == 0").has("instance"));
+        assert!(!labels("sum by (job) (rate(x[5m])) > 1").has("instance"));
+        assert!(labels("sum by (job) (rate(x[5m])) > 1").has("job"));
+        assert!(!labels("sum without (instance) (x)").has("instance"));
+        assert!(labels("sum without (instance) (x)").has("job"));
+        assert!(!labels("sum(x) > 1").has("job"));
+        assert!(labels("absent(up{job=\"a\"})").has("job"));
+        assert!(!labels("absent(up{job=\"a\"})").has("instance"));
+        assert!(!labels("histogram_quantile(0.9, sum by (le, job) (rate(x_bucket[5m]))) > 1").has("le"));
+        assert!(labels("histogram_quantile(0.9, sum by (le, job) (rate(x_bucket[5m]))) > 1").has("job"));
+        assert!(labels("label_replace(sum(x), \"svc\", \"$1\", \"job\", \"(.*)\")").has("svc"));
+        assert!(!labels("a / on (job) b").has("instance"));
+        assert!(labels("a / on (job) group_left (team) b").has("instance"));
+        assert!(labels("a / on (job) group_left (team) b").has("team"));
+        assert!(labels("sum by (job) (a) or sum by (instance) (b)").has("instance"));
+        assert!(labels("topk(3, x)").has("pod"));
+        assert!(!labels("1 - sum by (job) (x) / sum by (job) (y) > 0.1").has("pod"));
     }
 
     #[test]

@@ -1,6 +1,5 @@
-use super::each_rule;
+use super::{each_rule, template_place};
 use crate::diagnostic::{Edit, Fix};
-use crate::model::prometheus::Pair;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 use crate::source::Span;
@@ -25,7 +24,7 @@ impl Rule for InvalidTemplate {
             }
             for pair in rule.labels.iter().chain(&rule.annotations) {
                 for error in problems(&pair.value) {
-                    let span = place(file, pair, &error);
+                    let span = template_place(file, pair, error.offset, error.len);
                     out.report(
                         span,
                         format!("template in `{}` of `{}`: {}", pair.name, rule.name.value, error.message),
@@ -52,29 +51,6 @@ fn problems(value: &str) -> Vec<TemplateError> {
             all.sort_by_key(|e| e.offset);
             all
         }
-    }
-}
-
-/// The problem's place in the file when the value is written verbatim there (plain, quoted
-/// without escapes, or a block scalar line), else the whole value.
-fn place(file: &File, pair: &Pair, error: &TemplateError) -> Span {
-    let raw = file.text().get(pair.span.range()).unwrap_or("");
-    let token: String = match error.len {
-        0 => pair.value[error.offset..]
-            .chars()
-            .take_while(|c| !c.is_whitespace())
-            .take(24)
-            .collect(),
-        len => pair.value[error.offset..error.offset + len].to_string(),
-    };
-    let context_start = pair.value[..error.offset].rfind("{{").unwrap_or(error.offset);
-    let context = &pair.value[context_start..error.offset];
-    match raw.find(&format!("{context}{token}")) {
-        Some(at) if !token.is_empty() => {
-            let start = pair.span.start as usize + at + context.len();
-            Span::new(start, start + token.len())
-        }
-        _ => pair.span,
     }
 }
 

@@ -25,12 +25,13 @@ mod rate_window_too_short;
 mod ratio_of_series_to_itself;
 mod scrape_interval_out_of_range;
 mod scrape_timeout_exceeds_interval;
+mod template_uses_dropped_label;
 mod unconventional_record_name;
 mod unknown_rule_key;
 
 use super::{Project, Rule, Sink};
 use crate::diagnostic::{Edit, Fix};
-use crate::model::prometheus::{rule_files, Group, PromConfig, PromRule, RuleExpr, RuleFile};
+use crate::model::prometheus::{rule_files, Group, Pair, PromConfig, PromRule, RuleExpr, RuleFile};
 use crate::model::File;
 use crate::source::Span;
 use crate::syntax::promql::{format_duration, parse_duration};
@@ -64,6 +65,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &ratio_of_series_to_itself::RatioOfSeriesToItself,
         &scrape_interval_out_of_range::ScrapeIntervalOutOfRange,
         &scrape_timeout_exceeds_interval::ScrapeTimeoutExceedsInterval,
+        &template_uses_dropped_label::TemplateUsesDroppedLabel,
         &unconventional_record_name::UnconventionalRecordName,
         &unknown_rule_key::UnknownRuleKey,
     ]
@@ -138,6 +140,27 @@ pub(crate) fn expr_token_span(file: &File, expr: &RuleExpr, needle: &str) -> Spa
     match crate::syntax::promql::find_word(raw, needle) {
         Some(at) => Span::new(expr.span.start as usize + at, expr.span.start as usize + at + needle.len()),
         None => expr.span,
+    }
+}
+
+/// Where the `len` bytes at `offset` of a label or annotation value (a template) are written in
+/// the file, when the value is written verbatim there (plain, quoted without escapes, or a line
+/// of a block scalar); the whole value otherwise. With `len` 0, the word at `offset`.
+pub(crate) fn template_place(file: &File, pair: &Pair, offset: usize, len: usize) -> Span {
+    let raw = file.text().get(pair.span.range()).unwrap_or("");
+    let rest = pair.value.get(offset..).unwrap_or("");
+    let token: String = match len {
+        0 => rest.chars().take_while(|c| !c.is_whitespace()).take(24).collect(),
+        len => rest.get(..len).unwrap_or(rest).to_string(),
+    };
+    let context_start = pair.value[..offset].rfind("{{").unwrap_or(offset);
+    let context = &pair.value[context_start..offset];
+    match raw.find(&format!("{context}{token}")) {
+        Some(at) if !token.is_empty() => {
+            let start = pair.span.start as usize + at + context.len();
+            Span::new(start, start + token.len())
+        }
+        _ => pair.span,
     }
 }
 
