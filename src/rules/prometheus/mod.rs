@@ -23,6 +23,7 @@ mod no_memory_alert;
 mod no_service_down_alert;
 mod rate_window_too_short;
 mod ratio_of_series_to_itself;
+mod rule_file_not_loaded;
 mod scrape_interval_out_of_range;
 mod scrape_timeout_exceeds_interval;
 mod template_uses_dropped_label;
@@ -62,6 +63,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &no_memory_alert::NoMemoryAlert,
         &no_service_down_alert::NoServiceDownAlert,
         &rate_window_too_short::RateWindowTooShort,
+        &rule_file_not_loaded::RuleFileNotLoaded,
         &ratio_of_series_to_itself::RatioOfSeriesToItself,
         &scrape_interval_out_of_range::ScrapeIntervalOutOfRange,
         &scrape_timeout_exceeds_interval::ScrapeTimeoutExceedsInterval,
@@ -167,6 +169,16 @@ pub(crate) fn template_place(file: &File, pair: &Pair, offset: usize, len: usize
 /// prometheus.yml's model, for files of that kind.
 pub(crate) fn prom_config(file: &File) -> Option<Arc<PromConfig>> {
     file.model::<PromConfig>()
+}
+
+/// Does the `rule_files` entry `entry` load the repository file at `path`? Paths in
+/// prometheus.yml are usually where a container mounts the file, not repository paths: the
+/// file-name part of the entry (a glob) is matched against the file's name. An entry that is
+/// not a valid glob loads anything (another rule reports it).
+pub(crate) fn loads(entry: &str, path: &str) -> bool {
+    let name = entry.rsplit('/').next().unwrap_or(entry);
+    let Ok(glob) = globset::Glob::new(name) else { return true };
+    glob.compile_matcher().is_match(path.rsplit('/').next().unwrap_or(path))
 }
 
 /// A fix adding `lines` (e.g. `["for: 5m"]`) to the rule's mapping, after its key `after` (else
