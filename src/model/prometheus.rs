@@ -244,6 +244,17 @@ pub struct PromConfig {
     /// True when some `alertmanagers` entry discovers its targets (not only static ones).
     pub alertmanagers_discovered: bool,
     pub scrape_configs: Vec<ScrapeJob>,
+    /// Every relabelling step of the file: `relabel_configs` and `metric_relabel_configs` of
+    /// scrape jobs, `alert_relabel_configs` and the `relabel_configs` of Alertmanager and
+    /// remote-write entries.
+    pub relabels: Vec<Relabel>,
+}
+
+/// One relabelling step, with the keys rules check.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Relabel {
+    pub regex: Option<Spanned>,
+    pub action: Option<Spanned>,
 }
 
 /// A static Alertmanager target of `alerting.alertmanagers[].static_configs[].targets`.
@@ -315,6 +326,7 @@ impl FromFile for PromConfig {
                 }
             }
         }
+        collect_relabels(doc, root, 0, &mut out.relabels);
         let jobs = doc.get(root, "scrape_configs").map(|s| doc.items(s)).unwrap_or_default();
         for j in jobs {
             if j.as_map().is_none() {
@@ -329,6 +341,33 @@ impl FromFile for PromConfig {
             });
         }
         Some(out)
+    }
+}
+
+/// The steps of every `*relabel_configs` list in `node` and below (service-discovery blocks
+/// included), to a bounded depth.
+fn collect_relabels(doc: &Document, node: &Node, depth: usize, out: &mut Vec<Relabel>) {
+    if depth > 8 {
+        return;
+    }
+    let node = doc.resolve(node);
+    if node.as_map().is_some() {
+        for e in doc.entries(node) {
+            if e.key.as_str().is_some_and(|k| k.ends_with("relabel_configs")) {
+                for step in doc.items(&e.value) {
+                    out.push(Relabel {
+                        regex: Spanned::from_entry(doc, step, "regex"),
+                        action: Spanned::from_entry(doc, step, "action"),
+                    });
+                }
+            } else {
+                collect_relabels(doc, &e.value, depth + 1, out);
+            }
+        }
+    } else {
+        for item in doc.items(node) {
+            collect_relabels(doc, item, depth + 1, out);
+        }
     }
 }
 

@@ -8,11 +8,13 @@ mod alert_without_severity;
 mod alert_without_summary;
 mod alerting_not_wired;
 mod duplicate_group_name;
+mod duplicate_job_name;
 mod duplicate_rule;
 mod error_rate_not_ratio;
 mod high_cardinality_grouping;
 mod histogram_quantile_without_rate;
 mod invalid_promql;
+mod invalid_relabel_config;
 mod invalid_template;
 mod localhost_scrape_target;
 mod no_cert_expiry_alert;
@@ -49,11 +51,13 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &alert_without_summary::AlertWithoutSummary,
         &alerting_not_wired::AlertingNotWired,
         &duplicate_group_name::DuplicateGroupName,
+        &duplicate_job_name::DuplicateJobName,
         &duplicate_rule::DuplicateRule,
         &error_rate_not_ratio::ErrorRateNotRatio,
         &high_cardinality_grouping::HighCardinalityGrouping,
         &histogram_quantile_without_rate::HistogramQuantileWithoutRate,
         &invalid_promql::InvalidPromql,
+        &invalid_relabel_config::InvalidRelabelConfig,
         &invalid_template::InvalidTemplate,
         &localhost_scrape_target::LocalhostScrapeTarget,
         &no_cert_expiry_alert::NoCertExpiryAlert,
