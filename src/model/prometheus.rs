@@ -237,6 +237,8 @@ pub struct PromConfig {
     pub scrape_interval: Option<Spanned>,
     pub scrape_timeout: Option<Spanned>,
     pub evaluation_interval: Option<Spanned>,
+    /// The names of `global.external_labels`, which Prometheus adds to every alert it sends.
+    pub external_labels: Vec<String>,
     pub rule_files_key: Option<Span>,
     pub rule_files: Vec<Spanned>,
     pub alerting_key: Option<Span>,
@@ -297,6 +299,9 @@ impl FromFile for PromConfig {
             out.scrape_interval = Spanned::from_entry(doc, &global.value, "scrape_interval");
             out.scrape_timeout = Spanned::from_entry(doc, &global.value, "scrape_timeout");
             out.evaluation_interval = Spanned::from_entry(doc, &global.value, "evaluation_interval");
+            if let Some(ext) = doc.get(&global.value, "external_labels") {
+                out.external_labels = doc.entries(ext).iter().filter_map(|e| e.key.as_str().map(str::to_string)).collect();
+            }
         }
         if let Some(rf) = root.entry("rule_files") {
             out.rule_files_key = Some(rf.key.span);

@@ -8,6 +8,7 @@ mod hardcoded_secret;
 mod invalid_matcher;
 mod receiver_without_integration;
 mod repeat_interval_out_of_range;
+mod route_matches_no_alert;
 mod route_without_group_by;
 mod undefined_receiver;
 mod unreferenced_receiver;
@@ -30,6 +31,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &invalid_matcher::InvalidMatcher,
         &receiver_without_integration::ReceiverWithoutIntegration,
         &repeat_interval_out_of_range::RepeatIntervalOutOfRange,
+        &route_matches_no_alert::RouteMatchesNoAlert,
         &route_without_group_by::RouteWithoutGroupBy,
         &undefined_receiver::UndefinedReceiver,
         &unreferenced_receiver::UnreferencedReceiver,

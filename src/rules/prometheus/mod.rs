@@ -185,6 +185,16 @@ pub(crate) fn loads(entry: &str, path: &str) -> bool {
     glob.compile_matcher().is_match(path.rsplit('/').next().unwrap_or(path))
 }
 
+/// Does the config at `config` (prometheus.yml, alertmanager.yml) belong to the same deployment
+/// as the rule file at `rule`: is the rule file in the config's folder or its parent's tree
+/// (`prometheus/prometheus.yml` beside `prometheus/rules/a.yml` or `alerts/a.yml`)? Unrelated
+/// deployments of a monorepo stay apart.
+pub(crate) fn same_deployment(config: &str, rule: &str) -> bool {
+    let parent = |p: &str| p.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default();
+    let root = parent(&parent(config));
+    root.is_empty() || rule.starts_with(&format!("{root}/"))
+}
+
 /// A fix adding `lines` (e.g. `["for: 5m"]`) to the rule's mapping, after its key `after` (else
 /// after its last key), each line indented like the rule's keys. `None` for flow-style rules.
 pub(crate) fn insert_rule_key_fix(file: &File, rule: &PromRule, after: &str, lines: &[&str], description: String) -> Option<Fix> {

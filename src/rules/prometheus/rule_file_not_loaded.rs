@@ -1,4 +1,4 @@
-use super::{loads, prom_config, rule_file};
+use super::{loads, prom_config, rule_file, same_deployment};
 use crate::kind::FileKind;
 use crate::rules::{Project, Rule, Sink};
 
@@ -47,13 +47,4 @@ impl Rule for RuleFileNotLoaded {
             .help("add the file (or a glob matching it) to `rule_files` in prometheus.yml, or delete it if it is obsolete");
         }
     }
-}
-
-/// Does the prometheus.yml at `config` deploy the rule file at `rule`: is the rule file in the
-/// config's folder or its parent's tree (`prometheus/prometheus.yml` beside
-/// `prometheus/rules/a.yml` or `alerts/a.yml`)? Unrelated deployments of a monorepo stay apart.
-fn same_deployment(config: &str, rule: &str) -> bool {
-    let parent = |p: &str| p.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default();
-    let root = parent(&parent(config));
-    root.is_empty() || rule.starts_with(&format!("{root}/"))
 }
