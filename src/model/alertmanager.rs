@@ -5,6 +5,7 @@ use super::prometheus::Spanned;
 use super::{File, FromFile};
 use crate::kind::FileKind;
 use crate::source::Span;
+use crate::syntax::promql::label_regex_error;
 use crate::syntax::tree::{Document, Node, NodeKind};
 
 #[derive(Clone, Debug, Default)]
@@ -75,25 +76,12 @@ pub fn matcher_syntax_error(text: &str) -> Option<String> {
             None => raw.to_string(),
         };
         if op.ends_with('~') {
-            if let Err(e) = regex::Regex::new(&format!("^(?:{value})$")) {
-                return Some(format!("the regex of `{label}` does not compile: {}", first_line(&e.to_string())));
+            if let Some(e) = label_regex_error(&value) {
+                return Some(format!("the regex of `{label}` does not compile: {e}"));
             }
         }
     }
     None
-}
-
-/// The problem with the regex of a `match_re` entry, as Alertmanager reports it at load.
-pub fn regex_error(value: &str) -> Option<String> {
-    regex::Regex::new(&format!("^(?:{value})$"))
-        .err()
-        .map(|e| first_line(&e.to_string()))
-}
-
-fn first_line(message: &str) -> String {
-    let line = message.lines().rev().find(|l| l.starts_with("error:"));
-    let line = line.unwrap_or_else(|| message.lines().next().unwrap_or(""));
-    line.trim_start_matches("error:").trim().to_string()
 }
 
 /// One node of the route tree.

@@ -449,6 +449,15 @@ pub fn output_labels(expr: &Expr) -> LabelSet {
     }
 }
 
+/// Why a label regex (PromQL matchers, relabel steps, Alertmanager matchers, all anchored RE2)
+/// does not compile, in the regex crate's words; `None` when it compiles.
+pub fn label_regex_error(pattern: &str) -> Option<String> {
+    let e = regex::Regex::new(&format!("^(?:{pattern})$")).err()?.to_string();
+    let line = e.lines().rev().find(|l| l.starts_with("error:"));
+    let line = line.unwrap_or_else(|| e.lines().next().unwrap_or(""));
+    Some(line.trim_start_matches("error:").trim().to_string())
+}
+
 /// Where `needle` first occurs in `text` as a whole word (not inside an identifier).
 pub fn find_word(text: &str, needle: &str) -> Option<usize> {
     if needle.is_empty() {

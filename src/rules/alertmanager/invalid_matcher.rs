@@ -1,7 +1,8 @@
 use super::config;
-use crate::model::alertmanager::{matcher_syntax_error, regex_error, WrittenMatcher};
+use crate::model::alertmanager::{matcher_syntax_error, WrittenMatcher};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
+use crate::syntax::promql::label_regex_error;
 
 /// Alertmanager refuses the whole configuration when one matcher of a route or inhibit rule
 /// does not parse (`amtool check-config` fails the same way): no alert is routed until it is
@@ -39,7 +40,7 @@ fn problem(m: &WrittenMatcher) -> Option<String> {
         return matcher_syntax_error(value);
     }
     if m.is_regex_map() {
-        return regex_error(value).map(|e| format!("the regex of `{label}` does not compile: {e}"));
+        return label_regex_error(value).map(|e| format!("the regex of `{label}` does not compile: {e}"));
     }
     None
 }

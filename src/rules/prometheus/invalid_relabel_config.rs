@@ -1,6 +1,7 @@
 use super::prom_config;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
+use crate::syntax::promql::label_regex_error;
 
 /// Relabelling steps Prometheus cannot load: a regex that does not compile or an action it does
 /// not know make it refuse the whole configuration.
@@ -30,19 +31,9 @@ impl Rule for InvalidRelabelConfig {
         let Some(cfg) = prom_config(file) else { return };
         for step in &cfg.relabels {
             if let Some(regex) = step.regex.as_ref().filter(|r| !r.value.is_empty()) {
-                // Prometheus anchors the expression and lets `.` match newlines.
-                if let Err(e) = regex::Regex::new(&format!("^(?s:{})$", regex.value)) {
-                    let reason = e.to_string();
-                    let reason = reason.lines().rev().find(|l| l.starts_with("error:")).unwrap_or("does not compile");
-                    out.report(
-                        regex.span,
-                        format!(
-                            "relabel regex `{}` does not compile: {}",
-                            regex.value,
-                            reason.trim_start_matches("error:").trim()
-                        ),
-                    )
-                    .help("write an RE2 regex (no look-around, no backreferences); Prometheus refuses the configuration");
+                if let Some(reason) = label_regex_error(&regex.value) {
+                    out.report(regex.span, format!("relabel regex `{}` does not compile: {reason}", regex.value))
+                        .help("write an RE2 regex (no look-around, no backreferences); Prometheus refuses the configuration");
                 }
             }
             if let Some(action) = &step.action {
