@@ -5,6 +5,7 @@ use super::prometheus::Spanned;
 use super::{File, FromFile};
 use crate::kind::FileKind;
 use crate::source::Span;
+use crate::syntax::promql::label_regex_error;
 use crate::syntax::tree::{Document, Node, NodeKind};
 
 #[derive(Clone, Debug, Default)]
@@ -16,6 +17,71 @@ pub struct AmConfig {
     pub receivers: Vec<Receiver>,
     /// Every value anywhere in the file that holds a credential inline (not `*_file`).
     pub credentials: Vec<Credential>,
+    /// Every matcher as written, in routes and inhibit rules, for syntax checks.
+    pub written_matchers: Vec<WrittenMatcher>,
+}
+
+/// A matcher as written in the file: one entry of `match`/`match_re` (and their `source_`/
+/// `target_` forms in inhibit rules), or one string of a `matchers` list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WrittenMatcher {
+    /// The key holding it: `match`, `match_re`, `matchers`, `source_matchers`, …
+    pub key: String,
+    /// The label, for `match`/`match_re` entries.
+    pub label: Option<String>,
+    /// The value (a string of a `matchers` list); `None` when it is not a string (`null`, a
+    /// number, a list).
+    pub value: Option<String>,
+    pub span: Span,
+}
+
+impl WrittenMatcher {
+    /// Is this a regex entry of the old syntax (`match_re`, `source_match_re`, …)?
+    pub fn is_regex_map(&self) -> bool {
+        self.key.ends_with("match_re")
+    }
+}
+
+/// The problem with one string of a `matchers` list (`severity="critical"`, `team=~"a|b"`,
+/// `{a="b"}`): no label, no operator, an unclosed quote, or a regex that does not compile.
+pub fn matcher_syntax_error(text: &str) -> Option<String> {
+    let inner = text.trim();
+    let inner = match (inner.strip_prefix('{'), inner.ends_with('}')) {
+        (Some(rest), true) => &rest[..rest.len() - 1],
+        (None, false) => inner,
+        _ => return Some("unbalanced `{` `}`".into()),
+    };
+    for part in split_outside_quotes(inner) {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        let Some(at) = part.find(['=', '!', '~']) else {
+            return Some(format!("`{part}` has no operator (`=`, `!=`, `=~`, `!~`)"));
+        };
+        let label = part[..at].trim();
+        if label.is_empty() {
+            return Some(format!("`{part}` has no label name"));
+        }
+        let rest = &part[at..];
+        let Some(op) = ["=~", "!~", "!=", "="].into_iter().find(|op| rest.starts_with(op)) else {
+            return Some(format!("`{rest}` is not an operator (`=`, `!=`, `=~`, `!~`)"));
+        };
+        let raw = rest[op.len()..].trim();
+        let value = match raw.strip_prefix('"') {
+            Some(q) => match q.strip_suffix('"') {
+                Some(v) if !v.ends_with('\\') || v.ends_with("\\\\") => v.replace("\\\"", "\""),
+                _ => return Some(format!("the value of `{label}` opens a quote it never closes")),
+            },
+            None => raw.to_string(),
+        };
+        if op.ends_with('~') {
+            if let Some(e) = label_regex_error(&value) {
+                return Some(format!("the regex of `{label}` does not compile: {e}"));
+            }
+        }
+    }
+    None
 }
 
 /// One node of the route tree.
@@ -112,6 +178,12 @@ impl FromFile for AmConfig {
         };
         if let Some(r) = root.entry("route") {
             out.route = Some(build_route(doc, &r.value, r.key.span, 0));
+            written_matchers(doc, &r.value, 0, &mut out.written_matchers);
+        }
+        if let Some(inhibit) = doc.get(root, "inhibit_rules") {
+            for rule in doc.items(inhibit) {
+                written_matchers(doc, rule, MAX_ROUTE_DEPTH, &mut out.written_matchers);
+            }
         }
         if let Some(rs) = root.entry("receivers") {
             out.receivers_key = Some(rs.key.span);
@@ -154,6 +226,38 @@ fn build_route(doc: &Document, node: &Node, place: Span, depth: usize) -> Route 
         }
     }
     route
+}
+
+/// The matchers written in `node` (a route, and its child routes below `MAX_ROUTE_DEPTH`, or an
+/// inhibit rule).
+fn written_matchers(doc: &Document, node: &Node, depth: usize, out: &mut Vec<WrittenMatcher>) {
+    for e in doc.entries(node) {
+        let Some(key) = e.key.as_str() else { continue };
+        let value = doc.resolve(&e.value);
+        if key.ends_with("match") || key.ends_with("match_re") {
+            for m in doc.entries(value) {
+                out.push(WrittenMatcher {
+                    key: key.to_string(),
+                    label: m.key.as_str().map(str::to_string),
+                    value: doc.resolve(&m.value).as_str().map(str::to_string),
+                    span: if m.value.span.is_empty() { m.key.span } else { m.value.span },
+                });
+            }
+        } else if key.ends_with("matchers") {
+            for item in doc.items(value) {
+                out.push(WrittenMatcher {
+                    key: key.to_string(),
+                    label: None,
+                    value: item.as_str().map(str::to_string),
+                    span: item.span,
+                });
+            }
+        } else if key == "routes" && depth < MAX_ROUTE_DEPTH {
+            for child in doc.items(value) {
+                written_matchers(doc, child, depth + 1, out);
+            }
+        }
+    }
 }
 
 fn matchers(doc: &Document, route: &Node) -> Vec<Matcher> {

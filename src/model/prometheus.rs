@@ -237,6 +237,8 @@ pub struct PromConfig {
     pub scrape_interval: Option<Spanned>,
     pub scrape_timeout: Option<Spanned>,
     pub evaluation_interval: Option<Spanned>,
+    /// The names of `global.external_labels`, which Prometheus adds to every alert it sends.
+    pub external_labels: Vec<String>,
     pub rule_files_key: Option<Span>,
     pub rule_files: Vec<Spanned>,
     pub alerting_key: Option<Span>,
@@ -244,6 +246,17 @@ pub struct PromConfig {
     /// True when some `alertmanagers` entry discovers its targets (not only static ones).
     pub alertmanagers_discovered: bool,
     pub scrape_configs: Vec<ScrapeJob>,
+    /// Every relabelling step of the file: `relabel_configs` and `metric_relabel_configs` of
+    /// scrape jobs, `alert_relabel_configs` and the `relabel_configs` of Alertmanager and
+    /// remote-write entries.
+    pub relabels: Vec<Relabel>,
+}
+
+/// One relabelling step, with the keys rules check.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Relabel {
+    pub regex: Option<Spanned>,
+    pub action: Option<Spanned>,
 }
 
 /// A static Alertmanager target of `alerting.alertmanagers[].static_configs[].targets`.
@@ -286,6 +299,9 @@ impl FromFile for PromConfig {
             out.scrape_interval = Spanned::from_entry(doc, &global.value, "scrape_interval");
             out.scrape_timeout = Spanned::from_entry(doc, &global.value, "scrape_timeout");
             out.evaluation_interval = Spanned::from_entry(doc, &global.value, "evaluation_interval");
+            if let Some(ext) = doc.get(&global.value, "external_labels") {
+                out.external_labels = doc.entries(ext).iter().filter_map(|e| e.key.as_str().map(str::to_string)).collect();
+            }
         }
         if let Some(rf) = root.entry("rule_files") {
             out.rule_files_key = Some(rf.key.span);
@@ -315,6 +331,7 @@ impl FromFile for PromConfig {
                 }
             }
         }
+        collect_relabels(doc, root, 0, &mut out.relabels);
         let jobs = doc.get(root, "scrape_configs").map(|s| doc.items(s)).unwrap_or_default();
         for j in jobs {
             if j.as_map().is_none() {
@@ -329,6 +346,33 @@ impl FromFile for PromConfig {
             });
         }
         Some(out)
+    }
+}
+
+/// The steps of every `*relabel_configs` list in `node` and below (service-discovery blocks
+/// included), to a bounded depth.
+fn collect_relabels(doc: &Document, node: &Node, depth: usize, out: &mut Vec<Relabel>) {
+    if depth > 8 {
+        return;
+    }
+    let node = doc.resolve(node);
+    if node.as_map().is_some() {
+        for e in doc.entries(node) {
+            if e.key.as_str().is_some_and(|k| k.ends_with("relabel_configs")) {
+                for step in doc.items(&e.value) {
+                    out.push(Relabel {
+                        regex: Spanned::from_entry(doc, step, "regex"),
+                        action: Spanned::from_entry(doc, step, "action"),
+                    });
+                }
+            } else {
+                collect_relabels(doc, &e.value, depth + 1, out);
+            }
+        }
+    } else {
+        for item in doc.items(node) {
+            collect_relabels(doc, item, depth + 1, out);
+        }
     }
 }
 

@@ -3,8 +3,10 @@
 //! annotations.
 
 use promql_parser::label::{MatchOp, Matchers};
-use promql_parser::parser::token::{T_DIV, T_GTE, T_GTR};
-use promql_parser::parser::{self, Expr, LabelModifier, VectorSelector};
+use promql_parser::parser::token::{T_BOTTOMK, T_COUNT_VALUES, T_DIV, T_GTE, T_GTR, T_LIMITK, T_LIMIT_RATIO, T_LOR, T_TOPK};
+use promql_parser::parser::value::ValueType;
+use promql_parser::parser::{self, Expr, LabelModifier, VectorMatchCardinality, VectorSelector};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 pub use promql_parser::parser::Expr as PromExpr;
@@ -282,6 +284,180 @@ pub fn rate_compared_with_fraction(expr: &Expr) -> Option<(String, f64)> {
     Some((call.metric?, n.val))
 }
 
+/// The labels the series of an expression's result can carry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LabelSet {
+    /// Any label but these: a selector's series, `without (…)`.
+    AllBut(BTreeSet<String>),
+    /// These at most: `sum by (…)`, `absent(x{job="a"})`, a number.
+    Only(BTreeSet<String>),
+}
+
+impl LabelSet {
+    fn any() -> Self {
+        LabelSet::AllBut(BTreeSet::new())
+    }
+
+    fn only<'a>(labels: impl IntoIterator<Item = &'a String>) -> Self {
+        LabelSet::Only(labels.into_iter().cloned().collect())
+    }
+
+    /// Can a series of the result carry `label`?
+    pub fn has(&self, label: &str) -> bool {
+        match self {
+            LabelSet::AllBut(gone) => !gone.contains(label),
+            LabelSet::Only(kept) => kept.contains(label),
+        }
+    }
+
+    fn without<'a>(self, labels: impl IntoIterator<Item = &'a String>) -> Self {
+        match self {
+            LabelSet::AllBut(mut gone) => {
+                gone.extend(labels.into_iter().cloned());
+                LabelSet::AllBut(gone)
+            }
+            LabelSet::Only(mut kept) => {
+                for l in labels {
+                    kept.remove(l);
+                }
+                LabelSet::Only(kept)
+            }
+        }
+    }
+
+    fn with<'a>(self, labels: impl IntoIterator<Item = &'a String>) -> Self {
+        match self {
+            LabelSet::AllBut(mut gone) => {
+                for l in labels {
+                    gone.remove(l);
+                }
+                LabelSet::AllBut(gone)
+            }
+            LabelSet::Only(mut kept) => {
+                kept.extend(labels.into_iter().cloned());
+                LabelSet::Only(kept)
+            }
+        }
+    }
+
+    fn union(self, other: LabelSet) -> Self {
+        match (self, other) {
+            (LabelSet::Only(a), b) | (b, LabelSet::Only(a)) => b.with(&a),
+            (LabelSet::AllBut(a), LabelSet::AllBut(b)) => LabelSet::AllBut(a.intersection(&b).cloned().collect()),
+        }
+    }
+}
+
+/// The labels the result of `expr` can carry, following Prometheus's evaluation: aggregations
+/// keep their `by` labels (or drop their `without` ones), one-to-one matching `on (…)` keeps
+/// only those, `group_left (…)` adds the listed ones, `absent()` keeps its selector's equality
+/// matchers, `label_replace`/`label_join` add their target. Where unsure, any label.
+pub fn output_labels(expr: &Expr) -> LabelSet {
+    match expr {
+        Expr::NumberLiteral(_) | Expr::StringLiteral(_) => LabelSet::Only(BTreeSet::new()),
+        Expr::VectorSelector(_) | Expr::MatrixSelector(_) | Expr::Extension(_) => LabelSet::any(),
+        Expr::Paren(p) => output_labels(&p.expr),
+        Expr::Unary(u) => output_labels(&u.expr),
+        Expr::Subquery(s) => output_labels(&s.expr),
+        Expr::Aggregate(a) => {
+            let id = a.op.id();
+            if [T_TOPK, T_BOTTOMK, T_LIMITK, T_LIMIT_RATIO].contains(&id) {
+                return output_labels(&a.expr);
+            }
+            let mut set = match &a.modifier {
+                Some(LabelModifier::Include(by)) => LabelSet::only(&by.labels),
+                Some(LabelModifier::Exclude(without)) => output_labels(&a.expr).without(&without.labels),
+                None => LabelSet::Only(BTreeSet::new()),
+            };
+            if id == T_COUNT_VALUES {
+                if let Some(Expr::StringLiteral(l)) = a.param.as_deref() {
+                    set = set.with([&l.val]);
+                }
+            }
+            set
+        }
+        Expr::Call(c) => {
+            let args = &c.args.args;
+            let string_arg = |i: usize| match args.get(i).map(|a| a.as_ref()) {
+                Some(Expr::StringLiteral(s)) => Some(s.val.clone()),
+                _ => None,
+            };
+            match c.func.name {
+                "absent" | "absent_over_time" => {
+                    let selector = args.first().map(|a| unparen(a));
+                    let vs = match selector {
+                        Some(Expr::VectorSelector(v)) => Some(v),
+                        Some(Expr::MatrixSelector(m)) => Some(&m.vs),
+                        _ => None,
+                    };
+                    let names = vs
+                        .map(|v| {
+                            v.matchers
+                                .matchers
+                                .iter()
+                                .filter(|m| matches!(m.op, MatchOp::Equal) && m.name != "__name__")
+                                .map(|m| m.name.clone())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    LabelSet::Only(names)
+                }
+                "label_replace" | "label_join" => {
+                    let inner = args.first().map(|a| output_labels(a)).unwrap_or_else(LabelSet::any);
+                    match string_arg(1) {
+                        Some(dst) => inner.with([&dst]),
+                        None => LabelSet::any(),
+                    }
+                }
+                "histogram_quantile" | "histogram_fraction" => match args.last() {
+                    Some(v) => output_labels(v).without([&"le".to_string()]),
+                    None => LabelSet::any(),
+                },
+                _ if c.func.return_type == ValueType::Scalar => LabelSet::Only(BTreeSet::new()),
+                _ => match args
+                    .iter()
+                    .find(|a| matches!(a.value_type(), ValueType::Vector | ValueType::Matrix))
+                {
+                    Some(v) => output_labels(v),
+                    None => LabelSet::Only(BTreeSet::new()),
+                },
+            }
+        }
+        Expr::Binary(b) => {
+            let (lhs, rhs) = (output_labels(&b.lhs), output_labels(&b.rhs));
+            let scalar = |e: &Expr| e.value_type() == ValueType::Scalar;
+            if scalar(&b.rhs) {
+                return lhs;
+            }
+            if scalar(&b.lhs) {
+                return rhs;
+            }
+            if b.op.is_set_operator() {
+                return if b.op.id() == T_LOR { lhs.union(rhs) } else { lhs };
+            }
+            let Some(modifier) = &b.modifier else { return lhs };
+            match &modifier.card {
+                VectorMatchCardinality::ManyToOne(extra) => lhs.with(&extra.labels),
+                VectorMatchCardinality::OneToMany(extra) => rhs.with(&extra.labels),
+                _ => match &modifier.matching {
+                    Some(LabelModifier::Include(on)) => LabelSet::only(&on.labels),
+                    Some(LabelModifier::Exclude(ignoring)) => lhs.without(&ignoring.labels),
+                    None => lhs,
+                },
+            }
+        }
+    }
+}
+
+/// Why a label regex (PromQL matchers, relabel steps, Alertmanager matchers, all anchored RE2)
+/// does not compile, in the regex crate's words; `None` when it compiles.
+pub fn label_regex_error(pattern: &str) -> Option<String> {
+    let e = regex::Regex::new(&format!("^(?:{pattern})$")).err()?.to_string();
+    let line = e.lines().rev().find(|l| l.starts_with("error:"));
+    let line = line.unwrap_or_else(|| e.lines().next().unwrap_or(""));
+    Some(line.trim_start_matches("error:").trim().to_string())
+}
+
 /// Where `needle` first occurs in `text` as a whole word (not inside an identifier).
 pub fn find_word(text: &str, needle: &str) -> Option<usize> {
     if needle.is_empty() {
@@ -308,6 +484,8 @@ pub fn find_word(text: &str, needle: &str) -> Option<usize> {
 pub struct TemplateError {
     /// Byte offset into the value where the problem is.
     pub offset: usize,
+    /// The length of the offending word, or 0 when the problem has no word of its own.
+    pub len: usize,
     pub message: String,
 }
 
@@ -323,6 +501,7 @@ pub fn check_template(text: &str) -> Option<TemplateError> {
         let Some(close_rel) = find_action_end(&text[body_start..]) else {
             return Some(TemplateError {
                 offset: open,
+                len: 0,
                 message: "`{{` is never closed with `}}`".into(),
             });
         };
@@ -338,6 +517,7 @@ pub fn check_template(text: &str) -> Option<TemplateError> {
             "end" if depth.pop().is_none() => {
                 return Some(TemplateError {
                     offset: open,
+                    len: 0,
                     message: "`{{ end }}` without an open `if`, `range` or `with`".into(),
                 });
             }
@@ -348,6 +528,7 @@ pub fn check_template(text: &str) -> Option<TemplateError> {
     if let Some((at, word)) = depth.pop() {
         return Some(TemplateError {
             offset: at,
+            len: 0,
             message: format!("`{{{{ {word} }}}}` is never closed with `{{{{ end }}}}`"),
         });
     }
@@ -363,13 +544,7 @@ pub const TEMPLATE_VARIABLES: &[&str] = &["labels", "value", "externalLabels", "
 pub fn undefined_variables(text: &str) -> Vec<TemplateError> {
     let mut declared: Vec<&str> = TEMPLATE_VARIABLES.to_vec();
     let mut out = Vec::new();
-    let mut rest = 0;
-    while let Some(rel) = text[rest..].find("{{") {
-        let body_start = rest + rel + 2;
-        let Some(close_rel) = find_action_end(&text[body_start..]) else {
-            break;
-        };
-        let body = &text[body_start..body_start + close_rel];
+    for (body_start, body) in actions(text) {
         let vars = action_variables(body);
         for (i, (at, name)) in vars.iter().enumerate() {
             if declared.contains(name) {
@@ -380,22 +555,173 @@ pub fn undefined_variables(text: &str) -> Vec<TemplateError> {
             } else {
                 out.push(TemplateError {
                     offset: body_start + at,
+                    len: 0,
                     message: format!("undefined variable `${name}`"),
                 });
             }
+        }
+    }
+    out
+}
+
+/// Go's own template functions and the ones Prometheus adds for alert and console templates
+/// (prometheus/template/template.go, 2.x and 3.x). `tmpl` exists in console templates only but
+/// is harmless to accept.
+pub const TEMPLATE_FUNCTIONS: &[&str] = &[
+    // text/template builtins
+    "and",
+    "call",
+    "eq",
+    "ge",
+    "gt",
+    "html",
+    "index",
+    "js",
+    "le",
+    "len",
+    "lt",
+    "ne",
+    "not",
+    "or",
+    "print",
+    "printf",
+    "println",
+    "slice",
+    "urlquery",
+    // Prometheus
+    "args",
+    "externalURL",
+    "first",
+    "graphLink",
+    "humanize",
+    "humanize1024",
+    "humanizeDuration",
+    "humanizePercentage",
+    "humanizeTimestamp",
+    "label",
+    "match",
+    "now",
+    "parseDuration",
+    "pathPrefix",
+    "query",
+    "reReplaceAll",
+    "safeHtml",
+    "sortByLabel",
+    "stripDomain",
+    "stripPort",
+    "strvalue",
+    "tableLink",
+    "title",
+    "tmpl",
+    "toDuration",
+    "toLower",
+    "toTime",
+    "toUpper",
+    "urlQueryEscape",
+    "value",
+];
+
+/// Words of the template language that are not functions.
+const TEMPLATE_KEYWORDS: &[&str] = &[
+    "block", "break", "continue", "define", "else", "end", "false", "if", "nil", "range", "template", "true", "with",
+];
+
+/// Calls of functions that neither Go nor Prometheus define (`humanise`, `upper`): Go refuses
+/// the template when it is parsed (`function "humanise" not defined`). Each error spans the
+/// function's name.
+pub fn unknown_functions(text: &str) -> Vec<TemplateError> {
+    let mut out = Vec::new();
+    for (body_start, body) in actions(text) {
+        for (at, word, before) in action_words(body) {
+            let is_name = word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+            if !is_name || matches!(before, Some('.' | '$')) {
+                continue;
+            }
+            if TEMPLATE_FUNCTIONS.contains(&word) || TEMPLATE_KEYWORDS.contains(&word) {
+                continue;
+            }
+            out.push(TemplateError {
+                offset: body_start + at,
+                len: word.len(),
+                message: format!("function `{word}` is not defined"),
+            });
+        }
+    }
+    out
+}
+
+/// A label of the alert read by the template: `$labels.x`, `.Labels.x`, `index $labels "x"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabelUse {
+    /// Byte offset into the template of the label's name.
+    pub offset: usize,
+    pub name: String,
+}
+
+/// The alert labels a template reads.
+pub fn template_label_uses(text: &str) -> Vec<LabelUse> {
+    let mut out = Vec::new();
+    for (body_start, body) in actions(text) {
+        let words = action_words(body);
+        for (i, (at, word, before)) in words.iter().enumerate() {
+            let holder = (*word == "labels" && *before == Some('$')) || (*word == "Labels" && *before == Some('.'));
+            if !holder {
+                continue;
+            }
+            let end = at + word.len();
+            if let Some((next_at, name, Some('.'))) = words.get(i + 1) {
+                if *next_at == end + 1 {
+                    out.push(LabelUse {
+                        offset: body_start + next_at,
+                        name: name.to_string(),
+                    });
+                    continue;
+                }
+            }
+            // `index $labels "x"`: the word before the holder is `index`, the next token a string.
+            let indexed = i > 0 && words[i - 1].1 == "index";
+            let rest = body[end..].trim_start();
+            if let (true, Some(quoted)) = (indexed, rest.strip_prefix('"')) {
+                if let Some(close) = quoted.find('"') {
+                    let offset = body_start + body.len() - rest.len() + 1;
+                    out.push(LabelUse {
+                        offset,
+                        name: quoted[..close].to_string(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The actions of a template, as (offset of the body, body) between `{{` and `}}`, comments
+/// (`{{/* … */}}`) left out. Stops at the first action that is never closed.
+fn actions(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut rest = 0;
+    while let Some(rel) = text[rest..].find("{{") {
+        let body_start = rest + rel + 2;
+        let Some(close_rel) = find_action_end(&text[body_start..]) else {
+            break;
+        };
+        let body = &text[body_start..body_start + close_rel];
+        if !body.trim_start_matches('-').trim_start().starts_with("/*") {
+            out.push((body_start, body));
         }
         rest = body_start + close_rel + 2;
     }
     out
 }
 
-/// The `$name` variables of an action body outside string literals, with their offsets (of
-/// the `$`). A bare `$` (the root context) is not a variable.
-fn action_variables(body: &str) -> Vec<(usize, &str)> {
+/// The words (runs of letters, digits and `_`) of an action body outside string and character
+/// literals, with their offsets and the character just before each.
+fn action_words(body: &str) -> Vec<(usize, &str, Option<char>)> {
     let bytes = body.as_bytes();
     let mut out = Vec::new();
     let mut quote: Option<u8> = None;
     let mut i = 0;
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     while i < bytes.len() {
         let c = bytes[i];
         if let Some(q) = quote {
@@ -406,13 +732,13 @@ fn action_variables(body: &str) -> Vec<(usize, &str)> {
             }
         } else if matches!(c, b'"' | b'`' | b'\'') {
             quote = Some(c);
-        } else if c == b'$' {
-            let end = body[i + 1..]
-                .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
-                .map(|e| i + 1 + e)
-                .unwrap_or(body.len());
-            if end > i + 1 {
-                out.push((i, &body[i + 1..end]));
+        } else if is_word(c) {
+            let end = bytes[i..].iter().position(|&b| !is_word(b)).map(|e| i + e).unwrap_or(bytes.len());
+            let before = body[..i].chars().next_back();
+            // A number such as `1.5e3`: its parts are not words.
+            let numeric = c.is_ascii_digit() || (before == Some('.') && body[..i - 1].ends_with(|ch: char| ch.is_ascii_digit()));
+            if !numeric {
+                out.push((i, &body[i..end], before));
             }
             i = end;
             continue;
@@ -420,6 +746,16 @@ fn action_variables(body: &str) -> Vec<(usize, &str)> {
         i += 1;
     }
     out
+}
+
+/// The `$name` variables of an action body outside string literals, with their offsets (of
+/// the `$`). A bare `$` (the root context) is not a variable.
+fn action_variables(body: &str) -> Vec<(usize, &str)> {
+    action_words(body)
+        .into_iter()
+        .filter(|(_, _, before)| *before == Some('$'))
+        .map(|(at, word, _)| (at - 1, word))
+        .collect()
 }
 
 /// Is the `index`th variable declared here: followed by `:=`, or by `, $other :=`?
@@ -531,6 +867,44 @@ mod tests {
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].offset, 12);
         assert_eq!(errs[0].message, "undefined variable `$label`");
+    }
+
+    #[test]
+    fn template_functions() {
+        let ok = r#"{{ $value | humanize }} {{ printf "%.1f" 1.5e3 }} {{ .Labels.job | toUpper }} {{/* nope() */}} {{ "humanise" }}"#;
+        assert!(unknown_functions(ok).is_empty());
+        let errs = unknown_functions("{{ $value | humanise }} {{ if true }}{{ upper $labels.job }}{{ end }}");
+        let names: Vec<_> = errs.iter().map(|e| (e.offset, e.len)).collect();
+        assert_eq!(names, vec![(12, 8), (40, 5)]);
+    }
+
+    #[test]
+    fn result_labels() {
+        let labels = |e: &str| output_labels(&parse(e).unwrap());
+        assert!(labels("up == 0").has("instance"));
+        assert!(!labels("sum by (job) (rate(x[5m])) > 1").has("instance"));
+        assert!(labels("sum by (job) (rate(x[5m])) > 1").has("job"));
+        assert!(!labels("sum without (instance) (x)").has("instance"));
+        assert!(labels("sum without (instance) (x)").has("job"));
+        assert!(!labels("sum(x) > 1").has("job"));
+        assert!(labels("absent(up{job=\"a\"})").has("job"));
+        assert!(!labels("absent(up{job=\"a\"})").has("instance"));
+        assert!(!labels("histogram_quantile(0.9, sum by (le, job) (rate(x_bucket[5m]))) > 1").has("le"));
+        assert!(labels("histogram_quantile(0.9, sum by (le, job) (rate(x_bucket[5m]))) > 1").has("job"));
+        assert!(labels("label_replace(sum(x), \"svc\", \"$1\", \"job\", \"(.*)\")").has("svc"));
+        assert!(!labels("a / on (job) b").has("instance"));
+        assert!(labels("a / on (job) group_left (team) b").has("instance"));
+        assert!(labels("a / on (job) group_left (team) b").has("team"));
+        assert!(labels("sum by (job) (a) or sum by (instance) (b)").has("instance"));
+        assert!(labels("topk(3, x)").has("pod"));
+        assert!(!labels("1 - sum by (job) (x) / sum by (job) (y) > 0.1").has("pod"));
+    }
+
+    #[test]
+    fn template_labels() {
+        let uses = template_label_uses(r#"{{ $labels.instance }} {{ .Labels.job }} {{ index $labels "pod" }} {{ $labels }}"#);
+        let names: Vec<_> = uses.iter().map(|u| (u.offset, u.name.as_str())).collect();
+        assert_eq!(names, vec![(11, "instance"), (34, "job"), (59, "pod")]);
     }
 
     #[test]

@@ -1,7 +1,6 @@
-use super::{compose_runs_containerised, prom_config};
+use super::{compose_runs_containerised, loads, prom_config};
 use crate::model::prometheus::{rule_files, PromConfig};
 use crate::rules::{Project, Rule, Sink};
-use globset::Glob;
 
 /// A Prometheus that loads no rules evaluates no alert; one that knows no Alertmanager (or one
 /// it cannot reach) delivers none.
@@ -70,13 +69,8 @@ fn is_agent(path: &str) -> bool {
     path.rsplit('/').next().unwrap_or(path).contains("agent")
 }
 
-/// Paths in prometheus.yml are usually where a container mounts the file, not repository paths:
-/// the file-name part of the entry is matched against every file of the repository.
 fn matches_repo(project: &Project, entry: &str) -> bool {
-    let name = entry.rsplit('/').next().unwrap_or(entry);
-    let Ok(glob) = Glob::new(name) else { return true };
-    let m = glob.compile_matcher();
-    project.repo.paths().any(|p| m.is_match(p.rsplit('/').next().unwrap_or(p)))
+    project.repo.paths().any(|p| loads(entry, p))
 }
 
 /// In a Compose deployment Prometheus runs in its own container: `localhost` there is

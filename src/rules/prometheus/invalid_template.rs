@@ -1,10 +1,11 @@
-use super::each_rule;
+use super::{each_rule, template_place};
 use crate::diagnostic::{Edit, Fix};
-use crate::model::prometheus::Pair;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 use crate::source::Span;
-use crate::syntax::promql::{check_template, undefined_variables, TemplateError, TEMPLATE_VARIABLES};
+use crate::syntax::promql::{
+    check_template, undefined_variables, unknown_functions, TemplateError, TEMPLATE_FUNCTIONS, TEMPLATE_VARIABLES,
+};
 
 /// Label and annotation values are Go templates: one that does not parse makes Prometheus refuse
 /// the rule file (`promtool check rules` fails on it too).
@@ -23,13 +24,13 @@ impl Rule for InvalidTemplate {
             }
             for pair in rule.labels.iter().chain(&rule.annotations) {
                 for error in problems(&pair.value) {
-                    let span = place(file, pair, &error);
+                    let span = template_place(file, pair, error.offset, error.len);
                     out.report(
                         span,
                         format!("template in `{}` of `{}`: {}", pair.name, rule.name.value, error.message),
                     )
                     .help(
-                        "alert templates know `$labels`, `$value`, `$externalLabels` and `$externalURL` and variables they declare (`$x := …`); close every `{{` with `}}` and every `if`/`range`/`with` with `{{ end }}`",
+                        "alert templates know `$labels`, `$value`, `$externalLabels` and `$externalURL` and variables they declare (`$x := …`), Go's template functions and Prometheus's (`humanize`, `humanizeDuration`, `reReplaceAll`, `toUpper`, …); close every `{{` with `}}` and every `if`/`range`/`with` with `{{ end }}`",
                     )
                     .fix_opt(typo_fix(file, span));
                 }
@@ -44,41 +45,36 @@ fn problems(value: &str) -> Vec<TemplateError> {
     }
     match check_template(value) {
         Some(e) => vec![e],
-        None => undefined_variables(value),
-    }
-}
-
-/// The problem's place in the file when the value is written verbatim there (plain, quoted
-/// without escapes, or a block scalar line), else the whole value.
-fn place(file: &File, pair: &Pair, error: &TemplateError) -> Span {
-    let raw = file.text().get(pair.span.range()).unwrap_or("");
-    let token: String = pair.value[error.offset..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .take(24)
-        .collect();
-    let context_start = pair.value[..error.offset].rfind("{{").unwrap_or(error.offset);
-    let context = &pair.value[context_start..error.offset];
-    match raw.find(&format!("{context}{token}")) {
-        Some(at) if !token.is_empty() => {
-            let start = pair.span.start as usize + at + context.len();
-            Span::new(start, start + token.len())
+        None => {
+            let mut all = undefined_variables(value);
+            all.extend(unknown_functions(value));
+            all.sort_by_key(|e| e.offset);
+            all
         }
-        _ => pair.span,
     }
 }
 
-/// Corrects a misspelt predefined variable (`$label` → `$labels`) written verbatim at `span`.
-/// Unsafe: the template then renders a value where it failed to load.
+/// Corrects a misspelt predefined variable (`$label` → `$labels`) or function (`humanise` →
+/// `humanize`, `toupper` → `toUpper`) written verbatim at `span`. Unsafe: the template then
+/// renders a value where it failed to load.
 fn typo_fix(file: &File, span: Span) -> Option<Fix> {
-    let text = file.text().get(span.range())?.strip_prefix('$')?;
+    let text = file.text().get(span.range())?;
+    let (sigil, text) = match text.strip_prefix('$') {
+        Some(rest) => ("$", rest),
+        None => ("", text),
+    };
     let name: String = text.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-    let known = TEMPLATE_VARIABLES
-        .iter()
-        .find(|v| v.eq_ignore_ascii_case(&name) || v.strip_suffix('s') == Some(name.as_str()) || name.strip_suffix('s') == Some(**v))?;
-    let start = span.start as usize + 1;
+    let known = if sigil.is_empty() {
+        let spelt = name.replace("ise", "ize");
+        TEMPLATE_FUNCTIONS.iter().find(|f| f.eq_ignore_ascii_case(&spelt))?
+    } else {
+        TEMPLATE_VARIABLES
+            .iter()
+            .find(|v| v.eq_ignore_ascii_case(&name) || v.strip_suffix('s') == Some(name.as_str()) || name.strip_suffix('s') == Some(**v))?
+    };
+    let start = span.start as usize + sigil.len();
     Some(Fix::unsafe_(
-        format!("write `${known}` for `${name}`"),
+        format!("write `{sigil}{known}` for `{sigil}{name}`"),
         vec![Edit {
             span: Span::new(start, start + name.len()),
             replacement: known.to_string(),

@@ -8,11 +8,13 @@ mod alert_without_severity;
 mod alert_without_summary;
 mod alerting_not_wired;
 mod duplicate_group_name;
+mod duplicate_job_name;
 mod duplicate_rule;
 mod error_rate_not_ratio;
 mod high_cardinality_grouping;
 mod histogram_quantile_without_rate;
 mod invalid_promql;
+mod invalid_relabel_config;
 mod invalid_template;
 mod localhost_scrape_target;
 mod no_cert_expiry_alert;
@@ -23,17 +25,22 @@ mod no_memory_alert;
 mod no_service_down_alert;
 mod rate_window_too_short;
 mod ratio_of_series_to_itself;
+mod rule_file_not_loaded;
 mod scrape_interval_out_of_range;
 mod scrape_timeout_exceeds_interval;
+mod template_uses_dropped_label;
 mod unconventional_record_name;
 mod unknown_rule_key;
 
 use super::{Project, Rule, Sink};
 use crate::diagnostic::{Edit, Fix};
-use crate::model::prometheus::{rule_files, Group, PromConfig, PromRule, RuleExpr, RuleFile};
+use crate::model::prometheus::{rule_files, Group, Pair, PromConfig, PromRule, RuleExpr, RuleFile};
 use crate::model::File;
 use crate::source::Span;
+use crate::syntax::promql::{format_duration, parse_duration};
+use serde::Deserialize;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// This kind's rules, one sorted line each.
 pub fn rules() -> Vec<&'static dyn Rule> {
@@ -44,11 +51,13 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &alert_without_summary::AlertWithoutSummary,
         &alerting_not_wired::AlertingNotWired,
         &duplicate_group_name::DuplicateGroupName,
+        &duplicate_job_name::DuplicateJobName,
         &duplicate_rule::DuplicateRule,
         &error_rate_not_ratio::ErrorRateNotRatio,
         &high_cardinality_grouping::HighCardinalityGrouping,
         &histogram_quantile_without_rate::HistogramQuantileWithoutRate,
         &invalid_promql::InvalidPromql,
+        &invalid_relabel_config::InvalidRelabelConfig,
         &invalid_template::InvalidTemplate,
         &localhost_scrape_target::LocalhostScrapeTarget,
         &no_cert_expiry_alert::NoCertExpiryAlert,
@@ -58,12 +67,52 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &no_memory_alert::NoMemoryAlert,
         &no_service_down_alert::NoServiceDownAlert,
         &rate_window_too_short::RateWindowTooShort,
+        &rule_file_not_loaded::RuleFileNotLoaded,
         &ratio_of_series_to_itself::RatioOfSeriesToItself,
         &scrape_interval_out_of_range::ScrapeIntervalOutOfRange,
         &scrape_timeout_exceeds_interval::ScrapeTimeoutExceedsInterval,
+        &template_uses_dropped_label::TemplateUsesDroppedLabel,
         &unconventional_record_name::UnconventionalRecordName,
         &unknown_rule_key::UnknownRuleKey,
     ]
+}
+
+/// The `min` and `max` options of a rule that wants a duration within a range (scrape
+/// intervals, Alertmanager's route timings). The defaults live in the rule's catalog entry.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct DurationRange {
+    pub min: String,
+    pub max: String,
+}
+
+/// Where a duration falls outside a [`DurationRange`], with the bound it crosses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OutOfRange {
+    Below(Duration),
+    Above(Duration),
+}
+
+impl DurationRange {
+    /// Where `value` falls outside the range; `None` inside it, and when the value or a bound
+    /// is not a duration (other rules report those).
+    pub fn check(&self, value: &str) -> Option<OutOfRange> {
+        let (min, max) = (parse_duration(&self.min)?, parse_duration(&self.max)?);
+        let d = parse_duration(value)?;
+        if d < min {
+            Some(OutOfRange::Below(min))
+        } else if d > max {
+            Some(OutOfRange::Above(max))
+        } else {
+            None
+        }
+    }
+
+    /// `15s–1m`, for help lines.
+    pub fn describe(&self) -> String {
+        let show = |s: &str| parse_duration(s).map(format_duration).unwrap_or_else(|| s.to_string());
+        format!("{}–{}", show(&self.min), show(&self.max))
+    }
 }
 
 /// The rule groups of a rule file or of the PrometheusRule objects of a Kubernetes file.
@@ -100,9 +149,50 @@ pub(crate) fn expr_token_span(file: &File, expr: &RuleExpr, needle: &str) -> Spa
     }
 }
 
+/// Where the `len` bytes at `offset` of a label or annotation value (a template) are written in
+/// the file, when the value is written verbatim there (plain, quoted without escapes, or a line
+/// of a block scalar); the whole value otherwise. With `len` 0, the word at `offset`.
+pub(crate) fn template_place(file: &File, pair: &Pair, offset: usize, len: usize) -> Span {
+    let raw = file.text().get(pair.span.range()).unwrap_or("");
+    let rest = pair.value.get(offset..).unwrap_or("");
+    let token: String = match len {
+        0 => rest.chars().take_while(|c| !c.is_whitespace()).take(24).collect(),
+        len => rest.get(..len).unwrap_or(rest).to_string(),
+    };
+    let context_start = pair.value[..offset].rfind("{{").unwrap_or(offset);
+    let context = &pair.value[context_start..offset];
+    match raw.find(&format!("{context}{token}")) {
+        Some(at) if !token.is_empty() => {
+            let start = pair.span.start as usize + at + context.len();
+            Span::new(start, start + token.len())
+        }
+        _ => pair.span,
+    }
+}
+
 /// prometheus.yml's model, for files of that kind.
 pub(crate) fn prom_config(file: &File) -> Option<Arc<PromConfig>> {
     file.model::<PromConfig>()
+}
+
+/// Does the `rule_files` entry `entry` load the repository file at `path`? Paths in
+/// prometheus.yml are usually where a container mounts the file, not repository paths: the
+/// file-name part of the entry (a glob) is matched against the file's name. An entry that is
+/// not a valid glob loads anything (another rule reports it).
+pub(crate) fn loads(entry: &str, path: &str) -> bool {
+    let name = entry.rsplit('/').next().unwrap_or(entry);
+    let Ok(glob) = globset::Glob::new(name) else { return true };
+    glob.compile_matcher().is_match(path.rsplit('/').next().unwrap_or(path))
+}
+
+/// Does the config at `config` (prometheus.yml, alertmanager.yml) belong to the same deployment
+/// as the rule file at `rule`: is the rule file in the config's folder or its parent's tree
+/// (`prometheus/prometheus.yml` beside `prometheus/rules/a.yml` or `alerts/a.yml`)? Unrelated
+/// deployments of a monorepo stay apart.
+pub(crate) fn same_deployment(config: &str, rule: &str) -> bool {
+    let parent = |p: &str| p.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default();
+    let root = parent(&parent(config));
+    root.is_empty() || rule.starts_with(&format!("{root}/"))
 }
 
 /// A fix adding `lines` (e.g. `["for: 5m"]`) to the rule's mapping, after its key `after` (else
