@@ -18,6 +18,7 @@ mod no_tracing_env;
 mod obsolete_version;
 mod privilege_escalation_allowed;
 mod privileged;
+mod schema_violation;
 mod unpinned_image;
 mod writable_root_filesystem;
 
@@ -47,6 +48,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &obsolete_version::ObsoleteVersion,
         &privilege_escalation_allowed::PrivilegeEscalationAllowed,
         &privileged::Privileged,
+        &schema_violation::SchemaViolation,
         &unpinned_image::UnpinnedImage,
         &writable_root_filesystem::WritableRootFilesystem,
     ]
