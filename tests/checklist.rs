@@ -21,7 +21,6 @@ const NO_RULE_YET: &[&str] = &[
     "observability.structured-logs",
     "observability.trace-sampling",
     "observability.metrics-endpoint",
-    "persistence.named-volumes",
     "persistence.backup",
 ];
 

@@ -66,6 +66,13 @@ pub struct Service {
     pub ulimit_nofile: Option<Span>,
     /// `init: true`.
     pub init: bool,
+    /// `entrypoint:` as its words (a string is split as Compose splits it, shell-like but
+    /// without a shell); `None` when the image's own applies.
+    pub entrypoint: Option<Spanned<Vec<String>>>,
+    /// `command:` as its words, like `entrypoint`.
+    pub command: Option<Spanned<Vec<String>>>,
+    /// `tmpfs:` mount points.
+    pub tmpfs: Vec<String>,
     /// `profiles:` — the service only starts when one of them is enabled.
     pub profiles: Vec<String>,
 }
@@ -224,6 +231,12 @@ fn read_service(doc: &Document, text: &str, name: &str, key: Span, node: &Node) 
         init: get("init").and_then(Node::as_bool) == Some(true),
         ..Service::default()
     };
+    s.entrypoint = get("entrypoint").and_then(|n| read_command(doc, n));
+    s.command = get("command").and_then(|n| read_command(doc, n));
+    s.tmpfs = strings(doc, get("tmpfs"))
+        .into_iter()
+        .map(|t| t.value.split(':').next().unwrap_or_default().to_string())
+        .collect();
     s.cap_add = strings(doc, get("cap_add"));
     s.cap_drop = strings(doc, get("cap_drop"));
     s.security_opt = strings(doc, get("security_opt"));
@@ -470,6 +483,25 @@ fn read_words(doc: &Document, node: &Node) -> Option<Spanned<Vec<String>>> {
         return None;
     }
     Some(Spanned {
+        value: items.into_iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+        span: node.span,
+    })
+}
+
+/// `command:`/`entrypoint:`: a list of words, or a string Compose splits into words.
+fn read_command(doc: &Document, node: &Node) -> Option<Spanned<Vec<String>>> {
+    if let Some(s) = node.as_str() {
+        let words = crate::syntax::shell::split(s)
+            .into_iter()
+            .flat_map(|c| c.words.into_iter().map(|w| w.text))
+            .collect();
+        return Some(Spanned {
+            value: words,
+            span: node.span,
+        });
+    }
+    let items = doc.items(node);
+    (!items.is_empty()).then(|| Spanned {
         value: items.into_iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
         span: node.span,
     })

@@ -3,6 +3,7 @@
 
 mod capabilities_not_dropped;
 mod dangerous_capability;
+mod data_without_named_volume;
 mod depends_on_not_healthy;
 mod docker_socket_mounted;
 mod healthcheck_cannot_fail;
@@ -32,6 +33,7 @@ use std::sync::Arc;
 pub fn rules() -> Vec<&'static dyn Rule> {
     vec![
         &capabilities_not_dropped::CapabilitiesNotDropped,
+        &data_without_named_volume::DataWithoutNamedVolume,
         &dangerous_capability::DangerousCapability,
         &depends_on_not_healthy::DependsOnNotHealthy,
         &docker_socket_mounted::DockerSocketMounted,
@@ -185,6 +187,48 @@ pub(crate) fn infra(service: &Service) -> Option<Infra> {
     } else {
         None
     }
+}
+
+/// Where well-known data stores keep their data by default, by image name. Bitnami images keep
+/// theirs under `/bitnami`. Caches that persist nothing unless told (memcached) are absent.
+const DATA_DIRS: &[(&str, &[&str])] = &[
+    ("postgres", &["/var/lib/postgresql/data", "/var/lib/postgresql"]),
+    ("postgis", &["/var/lib/postgresql/data", "/var/lib/postgresql"]),
+    ("timescaledb", &["/var/lib/postgresql/data", "/var/lib/postgresql"]),
+    ("timescaledb-ha", &["/home/postgres/pgdata"]),
+    ("mysql", &["/var/lib/mysql"]),
+    ("mysql-server", &["/var/lib/mysql"]),
+    ("mariadb", &["/var/lib/mysql"]),
+    ("percona-server", &["/var/lib/mysql"]),
+    ("mongo", &["/data/db"]),
+    ("mongodb-community-server", &["/data/db"]),
+    ("redis", &["/data"]),
+    ("valkey", &["/data"]),
+    ("keydb", &["/data"]),
+    ("elasticsearch", &["/usr/share/elasticsearch/data"]),
+    ("opensearch", &["/usr/share/opensearch/data"]),
+    ("rabbitmq", &["/var/lib/rabbitmq"]),
+    ("cassandra", &["/var/lib/cassandra"]),
+    ("scylla", &["/var/lib/scylla"]),
+    ("couchdb", &["/opt/couchdb/data"]),
+    ("influxdb", &["/var/lib/influxdb2", "/var/lib/influxdb"]),
+    ("clickhouse-server", &["/var/lib/clickhouse"]),
+    ("mssql-server", &["/var/opt/mssql"]),
+    ("neo4j", &["/data"]),
+    ("qdrant", &["/qdrant/storage"]),
+    ("cockroach", &["/cockroach/cockroach-data"]),
+];
+
+/// The data directories of a data store's image (`None` for other images, or one from a
+/// variable), with the image's name.
+pub(crate) fn data_dirs(service: &Service) -> Option<(&'static str, &'static [&'static str])> {
+    let image = ImageRef::parse(&service.image.as_ref()?.value);
+    if image.repository.starts_with("bitnami/") || image.repository.contains("/bitnami/") {
+        let name = image.name();
+        let known = DATA_DIRS.iter().any(|(n, _)| name.starts_with(n)) || matches!(name, "postgresql" | "mongodb");
+        return known.then_some(("bitnami", &["/bitnami"][..]));
+    }
+    DATA_DIRS.iter().find(|(n, _)| *n == image.name()).map(|(n, dirs)| (*n, *dirs))
 }
 
 /// The application's own services: built here, or running an image that is not a well-known
