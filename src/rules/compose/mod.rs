@@ -20,6 +20,7 @@ mod obsolete_version;
 mod privilege_escalation_allowed;
 mod privileged;
 mod schema_violation;
+mod shell_without_init;
 mod unpinned_image;
 mod writable_root_filesystem;
 
@@ -51,6 +52,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &privilege_escalation_allowed::PrivilegeEscalationAllowed,
         &privileged::Privileged,
         &schema_violation::SchemaViolation,
+        &shell_without_init::ShellWithoutInit,
         &unpinned_image::UnpinnedImage,
         &writable_root_filesystem::WritableRootFilesystem,
     ]
