@@ -19,7 +19,6 @@ const NO_RULE_YET: &[&str] = &[
     "config.timeouts-set",
     "config.paths-mounted",
     "observability.structured-logs",
-    "observability.trace-sampling",
     "observability.metrics-endpoint",
     "persistence.backup",
 ];

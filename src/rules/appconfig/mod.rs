@@ -3,6 +3,7 @@
 
 mod dangerous_flag_enabled;
 mod debug_log_level;
+mod full_trace_sampling;
 mod hardcoded_secret;
 mod plaintext_connection;
 mod schema_violation;
@@ -17,6 +18,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
     vec![
         &dangerous_flag_enabled::DangerousFlagEnabled,
         &debug_log_level::DebugLogLevel,
+        &full_trace_sampling::FullTraceSampling,
         &hardcoded_secret::HardcodedSecret,
         &plaintext_connection::PlaintextConnection,
         &schema_violation::SchemaViolation,

@@ -3,11 +3,13 @@
 //! policy that application-config rules share.
 
 mod debug_log_level;
+mod full_trace_sampling;
 mod hardcoded_secret;
 mod plaintext_connection;
 mod rust_backtrace;
 pub(crate) mod secrets;
 
+pub(crate) use full_trace_sampling::{samples_every_trace, HELP as TRACE_SAMPLING_HELP};
 pub(crate) use plaintext_connection::plaintext;
 
 use super::Rule;
@@ -18,6 +20,7 @@ use crate::model::File;
 pub fn rules() -> Vec<&'static dyn Rule> {
     vec![
         &debug_log_level::DebugLogLevel,
+        &full_trace_sampling::FullTraceSampling,
         &hardcoded_secret::HardcodedSecret,
         &plaintext_connection::PlaintextConnection,
         &rust_backtrace::RustBacktrace,
