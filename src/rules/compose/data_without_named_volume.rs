@@ -1,4 +1,4 @@
-use super::{compose, data_dirs};
+use super::{compose, data_dirs, path_within};
 use crate::model::compose::{Service, VolumeMount};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
@@ -67,7 +67,7 @@ fn persisted(s: &Service, dirs: &[&str]) -> bool {
         .chain(s.command.iter().flat_map(|c| c.value.iter().map(String::as_str)))
         .filter(|p| p.starts_with('/'))
         .collect();
-    let held = |path: &str| s.volumes.iter().any(|v| v.source.is_some() && covers(v, path)) || s.tmpfs.iter().any(|t| nested(path, t));
+    let held = |path: &str| s.volumes.iter().any(|v| v.source.is_some() && covers(v, path)) || s.tmpfs.iter().any(|t| path_within(path, t));
     dirs.iter().copied().chain(chosen).any(held)
 }
 
@@ -78,14 +78,7 @@ fn covers_any(v: &VolumeMount, dirs: &[&str]) -> bool {
 /// The mount's target is the directory, a parent of it, or inside it (a data directory moved
 /// into a subfolder of the volume).
 fn covers(v: &VolumeMount, dir: &str) -> bool {
-    v.target.as_deref().is_some_and(|t| nested(dir, t) || nested(t, dir))
-}
-
-/// `path` is `parent` or lies below it.
-fn nested(path: &str, parent: &str) -> bool {
-    let parent = parent.trim_end_matches('/');
-    let path = path.trim_end_matches('/');
-    path == parent || path.strip_prefix(parent).is_some_and(|rest| rest.starts_with('/'))
+    v.target.as_deref().is_some_and(|t| path_within(dir, t) || path_within(t, dir))
 }
 
 #[cfg(test)]
@@ -93,10 +86,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nesting() {
-        assert!(nested("/var/lib/postgresql/data", "/var/lib/postgresql"));
-        assert!(nested("/data/", "/data"));
-        assert!(!nested("/database", "/data"));
-        assert!(nested("/data", "/"));
+    fn covers_nested_paths() {
+        assert!(path_within("/var/lib/postgresql/data", "/var/lib/postgresql"));
+        assert!(path_within("/data/", "/data"));
+        assert!(!path_within("/database", "/data"));
+        assert!(path_within("/data", "/"));
     }
 }

@@ -233,6 +233,13 @@ pub(crate) fn data_dirs(service: &Service) -> Option<(&'static str, &'static [&'
     DATA_DIRS.iter().find(|(n, _)| *n == image.name()).map(|(n, dirs)| (*n, *dirs))
 }
 
+/// `path` is `parent` or lies below it (`/data/db` within `/data`, not `/database`).
+pub(crate) fn path_within(path: &str, parent: &str) -> bool {
+    let parent = parent.trim_end_matches('/');
+    let path = path.trim_end_matches('/');
+    path == parent || path.strip_prefix(parent).is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// The application's own services: built here, or running an image that is not a well-known
 /// third-party one. Hardening and app-level checks apply to these (third-party entrypoints
 /// often need root, capabilities or a writable root filesystem).

@@ -5,6 +5,7 @@
 mod debug_log_level;
 mod full_trace_sampling;
 mod hardcoded_secret;
+mod path_not_mounted;
 mod plaintext_connection;
 mod rust_backtrace;
 pub(crate) mod secrets;
@@ -22,6 +23,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &debug_log_level::DebugLogLevel,
         &full_trace_sampling::FullTraceSampling,
         &hardcoded_secret::HardcodedSecret,
+        &path_not_mounted::PathNotMounted,
         &plaintext_connection::PlaintextConnection,
         &rust_backtrace::RustBacktrace,
     ]
