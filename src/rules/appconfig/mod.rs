@@ -5,6 +5,7 @@ mod dangerous_flag_enabled;
 mod debug_log_level;
 mod full_trace_sampling;
 mod hardcoded_secret;
+mod plain_text_logs;
 mod plaintext_connection;
 mod schema_violation;
 
@@ -20,6 +21,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &debug_log_level::DebugLogLevel,
         &full_trace_sampling::FullTraceSampling,
         &hardcoded_secret::HardcodedSecret,
+        &plain_text_logs::PlainTextLogs,
         &plaintext_connection::PlaintextConnection,
         &schema_violation::SchemaViolation,
     ]

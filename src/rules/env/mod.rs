@@ -6,11 +6,13 @@ mod debug_log_level;
 mod full_trace_sampling;
 mod hardcoded_secret;
 mod path_not_mounted;
+mod plain_text_logs;
 mod plaintext_connection;
 mod rust_backtrace;
 pub(crate) mod secrets;
 
 pub(crate) use full_trace_sampling::{samples_every_trace, HELP as TRACE_SAMPLING_HELP};
+pub(crate) use plain_text_logs::{plain_log_format, HELP as PLAIN_LOGS_HELP};
 pub(crate) use plaintext_connection::plaintext;
 
 use super::Rule;
@@ -24,6 +26,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &full_trace_sampling::FullTraceSampling,
         &hardcoded_secret::HardcodedSecret,
         &path_not_mounted::PathNotMounted,
+        &plain_text_logs::PlainTextLogs,
         &plaintext_connection::PlaintextConnection,
         &rust_backtrace::RustBacktrace,
     ]
