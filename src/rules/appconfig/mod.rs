@@ -8,6 +8,7 @@ mod hardcoded_secret;
 mod plain_text_logs;
 mod plaintext_connection;
 mod schema_violation;
+mod timeout_disabled;
 
 use super::Rule;
 use crate::kind::FileKind;
@@ -24,6 +25,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &plain_text_logs::PlainTextLogs,
         &plaintext_connection::PlaintextConnection,
         &schema_violation::SchemaViolation,
+        &timeout_disabled::TimeoutDisabled,
     ]
 }
 

@@ -10,10 +10,12 @@ mod plain_text_logs;
 mod plaintext_connection;
 mod rust_backtrace;
 pub(crate) mod secrets;
+mod timeout_disabled;
 
 pub(crate) use full_trace_sampling::{samples_every_trace, HELP as TRACE_SAMPLING_HELP};
 pub(crate) use plain_text_logs::{plain_log_format, HELP as PLAIN_LOGS_HELP};
 pub(crate) use plaintext_connection::plaintext;
+pub(crate) use timeout_disabled::{disables_timeout, HELP as TIMEOUT_HELP};
 
 use super::Rule;
 use crate::model::env::{is_template_dotenv, EnvSource, EnvVar, EnvVars, ValueKind};
@@ -29,6 +31,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &plain_text_logs::PlainTextLogs,
         &plaintext_connection::PlaintextConnection,
         &rust_backtrace::RustBacktrace,
+        &timeout_disabled::TimeoutDisabled,
     ]
 }
 
