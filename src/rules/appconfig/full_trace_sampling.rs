@@ -1,4 +1,4 @@
-use super::each_setting;
+use super::report_matching_settings;
 use crate::model::File;
 use crate::rules::env::{samples_every_trace, TRACE_SAMPLING_HELP};
 use crate::rules::{Rule, Sink};
@@ -12,14 +12,6 @@ impl Rule for FullTraceSampling {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        each_setting(file, |s| {
-            let Some(value) = s.value.as_scalar().map(|v| v.value.as_str()) else {
-                return;
-            };
-            if samples_every_trace(&s.path.join("_"), value) {
-                out.report(s.value.span, format!("`{}` keeps every trace", s.path.join(".")))
-                    .help(TRACE_SAMPLING_HELP);
-            }
-        });
+        report_matching_settings(file, out, samples_every_trace, "keeps every trace", TRACE_SAMPLING_HELP);
     }
 }

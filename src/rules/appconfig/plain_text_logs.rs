@@ -1,4 +1,4 @@
-use super::each_setting;
+use super::report_matching_settings;
 use crate::model::File;
 use crate::rules::env::{plain_log_format, PLAIN_LOGS_HELP};
 use crate::rules::{Rule, Sink};
@@ -13,14 +13,6 @@ impl Rule for PlainTextLogs {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        each_setting(file, |s| {
-            let Some(value) = s.value.as_scalar().map(|v| v.value.as_str()) else {
-                return;
-            };
-            if plain_log_format(&s.path.join("_"), value) {
-                out.report(s.value.span, format!("`{}` writes plain-text logs", s.path.join(".")))
-                    .help(PLAIN_LOGS_HELP);
-            }
-        });
+        report_matching_settings(file, out, plain_log_format, "writes plain-text logs", PLAIN_LOGS_HELP);
     }
 }

@@ -1,4 +1,4 @@
-use super::each_setting;
+use super::report_matching_settings;
 use crate::model::File;
 use crate::rules::env::{disables_timeout, TIMEOUT_HELP};
 use crate::rules::{Rule, Sink};
@@ -12,21 +12,12 @@ impl Rule for TimeoutDisabled {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        each_setting(file, |s| {
-            let Some(value) = s.value.as_scalar().map(|v| v.value.as_str()) else {
-                return;
-            };
-            if disables_timeout(&s.path.join("_"), value) {
-                out.report(
-                    s.value.span,
-                    format!(
-                        "`{}` is {}: the timeout is off, a stuck peer holds the request, connection or worker forever",
-                        s.path.join("."),
-                        value.trim()
-                    ),
-                )
-                .help(TIMEOUT_HELP);
-            }
-        });
+        report_matching_settings(
+            file,
+            out,
+            disables_timeout,
+            "turns the timeout off: a stuck peer holds the request, connection or worker forever",
+            TIMEOUT_HELP,
+        );
     }
 }

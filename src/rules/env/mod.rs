@@ -17,7 +17,7 @@ pub(crate) use plain_text_logs::{plain_log_format, HELP as PLAIN_LOGS_HELP};
 pub(crate) use plaintext_connection::plaintext;
 pub(crate) use timeout_disabled::{disables_timeout, HELP as TIMEOUT_HELP};
 
-use super::Rule;
+use super::{Rule, Sink};
 use crate::model::env::{is_template_dotenv, EnvSource, EnvVar, EnvVars, ValueKind};
 use crate::model::File;
 
@@ -58,5 +58,16 @@ pub(crate) fn where_set(v: &EnvVar) -> String {
         EnvSource::Compose { service } => format!(" in service `{service}`"),
         EnvSource::Kubernetes { container } => format!(" in container `{container}`"),
         EnvSource::DotEnv | EnvSource::Dockerfile => String::new(),
+    }
+}
+
+/// Reports each literal variable of `file` that `matches(key, value)` judges, as
+/// "`KEY=value` in service `api` {what}". For checks whose values are settings, never secrets.
+pub(crate) fn report_matching_vars(file: &File, out: &mut Sink, matches: fn(&str, &str) -> bool, what: &str, help: &str) {
+    for v in literal_vars(file) {
+        if matches(&v.key, &v.effective) {
+            out.report(v.value_span, format!("`{}={}`{} {what}", v.key, v.effective.trim(), where_set(&v)))
+                .help(help);
+        }
     }
 }

@@ -1,4 +1,4 @@
-use super::{literal_vars, where_set};
+use super::report_matching_vars;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 
@@ -11,15 +11,7 @@ impl Rule for PlainTextLogs {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        for v in literal_vars(file) {
-            if plain_log_format(&v.key, &v.effective) {
-                out.report(
-                    v.value_span,
-                    format!("`{}={}`{} writes plain-text logs", v.key, v.effective.trim(), where_set(&v)),
-                )
-                .help(HELP);
-            }
-        }
+        report_matching_vars(file, out, plain_log_format, "writes plain-text logs", HELP);
     }
 }
 

@@ -1,4 +1,4 @@
-use super::{literal_vars, where_set};
+use super::report_matching_vars;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 
@@ -11,20 +11,13 @@ impl Rule for TimeoutDisabled {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        for v in literal_vars(file) {
-            if disables_timeout(&v.key, &v.effective) {
-                out.report(
-                    v.value_span,
-                    format!(
-                        "`{}={}`{} turns the timeout off: a stuck peer holds the request, connection or worker forever",
-                        v.key,
-                        v.effective.trim(),
-                        where_set(&v)
-                    ),
-                )
-                .help(HELP);
-            }
-        }
+        report_matching_vars(
+            file,
+            out,
+            disables_timeout,
+            "turns the timeout off: a stuck peer holds the request, connection or worker forever",
+            HELP,
+        );
     }
 }
 
