@@ -20,7 +20,7 @@ impl Rule for DataWithoutNamedVolume {
             if !keeps_data(image, s) || persisted(s, dirs) {
                 continue;
             }
-            let anonymous = s.volumes.iter().find(|v| v.source.is_none() && covers_any(v, dirs));
+            let anonymous = s.volumes.iter().find(|v| !v.inherited && v.source.is_none() && covers_any(v, dirs));
             let span = anonymous.map_or(s.key_span, |v| v.span);
             let place = anonymous.map_or("no named volume", |_| "only an anonymous volume");
             out.report(

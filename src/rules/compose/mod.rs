@@ -175,7 +175,7 @@ pub(crate) fn infra(service: &Service) -> Option<Infra> {
     if service.build {
         return None;
     }
-    let image = ImageRef::parse(&service.image.as_ref()?.value);
+    let image = ImageRef::parse(&service.image_run()?.value);
     let name = image.name();
     // `bitnami/postgresql`, `library/mysql-server` and `postgres-exporter`-like names.
     let base = name.trim_end_matches("ql").trim_end_matches("-server").trim_end_matches("-alpine");
@@ -224,7 +224,7 @@ const DATA_DIRS: &[(&str, &[&str])] = &[
 /// The data directories of a data store's image (`None` for other images, or one from a
 /// variable), with the image's name.
 pub(crate) fn data_dirs(service: &Service) -> Option<(&'static str, &'static [&'static str])> {
-    let image = ImageRef::parse(&service.image.as_ref()?.value);
+    let image = ImageRef::parse(&service.image_run()?.value);
     if image.repository.starts_with("bitnami/") || image.repository.contains("/bitnami/") {
         let name = image.name();
         let known = DATA_DIRS.iter().any(|(n, _)| name.starts_with(n)) || matches!(name, "postgresql" | "mongodb");
