@@ -1,6 +1,6 @@
 use crate::model::compose::interpolation;
 use crate::model::File;
-use crate::rules::{Rule, Sink};
+use crate::rules::{closest, Rule, Sink};
 use crate::syntax::value::{node_at_pointer, to_json};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
@@ -22,12 +22,14 @@ const MAX_ERRORS: usize = 20;
 /// threshold: such a document is reported as a bomb).
 const EXPANSION_LIMIT: u64 = 100_000;
 
-fn validator() -> Option<&'static Validator> {
-    static VALIDATOR: OnceLock<Option<Validator>> = OnceLock::new();
-    VALIDATOR
+/// The schema (for the keys an object accepts) and its compiled validator, built once.
+fn compiled() -> Option<&'static (Value, Validator)> {
+    static COMPILED: OnceLock<Option<(Value, Validator)>> = OnceLock::new();
+    COMPILED
         .get_or_init(|| {
             let schema: Value = serde_json::from_str(COMPOSE_SPEC).ok()?;
-            jsonschema::validator_for(&schema).ok()
+            let validator = jsonschema::validator_for(&schema).ok()?;
+            Some((schema, validator))
         })
         .as_ref()
 }
@@ -41,7 +43,7 @@ impl Rule for SchemaViolation {
         if super::compose(file).is_none() {
             return;
         }
-        let (Some(tree), Some(validator)) = (file.tree(), validator()) else {
+        let (Some(tree), Some((schema, validator))) = (file.tree(), compiled()) else {
             return;
         };
         // A file that does not parse is reported as such; its half-read tree would only add noise.
@@ -57,7 +59,7 @@ impl Rule for SchemaViolation {
             let value = to_json(doc, root);
             let mut problems = Vec::new();
             for err in validator.iter_errors(&value) {
-                explain(&err, &mut problems);
+                explain(schema, &err, &mut problems);
             }
             for p in problems.into_iter().take(MAX_ERRORS) {
                 let span = node_at_pointer(doc, root, &p.pointer, p.key.as_deref());
@@ -80,7 +82,7 @@ struct Problem {
 /// Turns one validator error into readable problems. A `oneOf`/`anyOf` failure is explained by
 /// the alternative the value was evidently written for (the one whose type it has); only when
 /// it has none of their types is the list of accepted types the message.
-fn explain(err: &ValidationError, out: &mut Vec<Problem>) {
+fn explain(schema: &Value, err: &ValidationError, out: &mut Vec<Problem>) {
     if excused(err) {
         return;
     }
@@ -96,11 +98,14 @@ fn explain(err: &ValidationError, out: &mut Vec<Problem>) {
     match err.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             for key in unexpected.iter().filter(|k| !ahead_of_schema(&pointer, k)) {
-                let message = if pointer.is_empty() {
+                let mut message = if pointer.is_empty() {
                     format!("`{key}` is not a top-level Compose key")
                 } else {
                     format!("`{key}` is not a Compose key of `{at}`")
                 };
+                if let Some(near) = closest(key, &accepted_keys(schema, err)) {
+                    message.push_str(&format!(": did you mean `{near}`?"));
+                }
                 push(Some(key.clone()), message);
             }
         }
@@ -124,7 +129,7 @@ fn explain(err: &ValidationError, out: &mut Vec<Problem>) {
         ValidationErrorKind::UniqueItems => push(None, format!("`{at}` lists the same item twice")),
         ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
             match intended_branch(&pointer, context) {
-                Some(branch) => branch.iter().for_each(|e| explain(e, out)),
+                Some(branch) => branch.iter().for_each(|e| explain(schema, e, out)),
                 None => {
                     let mut accepted: Vec<String> = Vec::new();
                     for e in context.iter().flatten() {
@@ -149,6 +154,19 @@ fn explain(err: &ValidationError, out: &mut Vec<Problem>) {
         // The validator's own wording, with the value masked: a Compose value may be a secret.
         _ => push(None, format!("`{at}`: {}", err.masked_with("the value"))),
     }
+}
+
+/// The keys the object an `additionalProperties` error is about accepts, read from the schema
+/// beside the failing keyword.
+fn accepted_keys<'s>(schema: &'s Value, err: &ValidationError) -> Vec<&'s str> {
+    let path = err.schema_path().to_string();
+    let parent = path.rsplit_once('/').map_or("", |(p, _)| p);
+    schema
+        .pointer(parent)
+        .and_then(|s| s.get("properties"))
+        .and_then(Value::as_object)
+        .map(|props| props.keys().map(String::as_str).collect())
+        .unwrap_or_default()
 }
 
 /// Keys the Compose Specification documents and Compose accepts, but the bundled schema does
@@ -267,6 +285,6 @@ mod tests {
 
     #[test]
     fn the_bundled_schema_compiles() {
-        assert!(validator().is_some());
+        assert!(compiled().is_some());
     }
 }
