@@ -1,6 +1,7 @@
-use super::literal_vars;
-use crate::model::compose::{ComposeFile, Service};
+use super::{literal_vars, where_set};
+use crate::model::compose::ComposeFile;
 use crate::model::env::EnvSource;
+use crate::model::k8s::Manifests;
 use crate::model::File;
 use crate::rules::compose::{is_app_service, path_within};
 use crate::rules::{Rule, Sink};
@@ -15,23 +16,64 @@ impl Rule for PathNotMounted {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        // Only sources whose mounts andon reads: Compose services (volumes and tmpfs).
-        let Some(compose) = file.model::<ComposeFile>() else { return };
         for v in literal_vars(file) {
-            let EnvSource::Compose { service } = &v.source else { continue };
-            let Some(s) = compose.services.iter().find(|s| &s.name == service) else {
-                continue;
-            };
             let path = v.effective.trim();
-            if s.extends || !is_app_service(s) || !is_data_path_var(&v.key, path) || mounted(s, path) {
+            if !is_data_path_var(&v.key, path) {
+                continue;
+            }
+            let Some(mounts) = mount_points(file, &v.source) else { continue };
+            if mounts.iter().any(|m| path_within(path, m)) {
                 continue;
             }
             out.report(
                 v.value_span,
-                format!("`{}` points service `{service}` at {path}, where nothing is mounted: data written there is lost when the container is recreated", v.key),
+                format!(
+                    "`{}` points{} at {path}, where nothing is mounted: data written there is lost when the container is recreated",
+                    v.key,
+                    where_set(&v).replacen(" in", "", 1)
+                ),
             )
-            .help(format!("mount a named volume (or a bind mount) at {path}, or point the variable at a path that is mounted"));
+            .help(format!("mount a volume at {path}, or point the variable at a path that is mounted"));
         }
+    }
+}
+
+/// Where the container that gets a variable mounts volumes (volumes, bind mounts and tmpfs
+/// of a Compose service; `volumeMounts` of the Kubernetes containers of that name). `None`
+/// where andon does not judge: Dockerfile `ENV` and `.env` files (mounts are decided where the
+/// container runs), services that extend one in another file, and third-party Compose images,
+/// which document their own paths.
+fn mount_points(file: &File, source: &EnvSource) -> Option<Vec<String>> {
+    match source {
+        EnvSource::Compose { service } => {
+            let compose = file.model::<ComposeFile>()?;
+            let s = compose.services.iter().find(|s| &s.name == service)?;
+            if s.extends || !is_app_service(s) {
+                return None;
+            }
+            Some(
+                s.volumes
+                    .iter()
+                    .filter_map(|v| v.target.clone())
+                    .chain(s.tmpfs.iter().cloned())
+                    .collect(),
+            )
+        }
+        EnvSource::Kubernetes { container } => {
+            let manifests = file.model::<Manifests>()?;
+            let mounts = manifests
+                .objects
+                .iter()
+                .filter_map(|o| o.pod.as_ref())
+                .flat_map(|p| &p.containers)
+                .filter(|c| c.name.as_deref() == Some(container.as_str()))
+                .filter_map(|c| c.node.get("volumeMounts")?.as_seq().map(<[_]>::to_vec))
+                .flatten()
+                .filter_map(|m| m.get("mountPath")?.as_str().map(str::to_string))
+                .collect();
+            Some(mounts)
+        }
+        EnvSource::DotEnv | EnvSource::Dockerfile => None,
     }
 }
 
@@ -50,11 +92,6 @@ fn is_data_path_var(key: &str, path: &str) -> bool {
         "/tmp", "/dev", "/proc", "/sys", "/run", "/var/run", "/etc", "/usr", "/bin", "/lib", "/opt",
     ];
     names_a_place && about_data && path.starts_with('/') && !path.contains('$') && !system.iter().any(|p| path_within(path, p))
-}
-
-/// A volume (named, bind or anonymous) or a tmpfs at the path or above it.
-fn mounted(s: &Service, path: &str) -> bool {
-    s.volumes.iter().filter_map(|v| v.target.as_deref()).any(|t| path_within(path, t)) || s.tmpfs.iter().any(|t| path_within(path, t))
 }
 
 #[cfg(test)]
