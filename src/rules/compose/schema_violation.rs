@@ -1,4 +1,4 @@
-use crate::model::compose::interpolation;
+use crate::model::compose::{interpolation, ComposeFile};
 use crate::model::File;
 use crate::rules::{closest, Rule, Sink};
 use crate::syntax::value::{node_at_pointer, to_json};
@@ -40,7 +40,8 @@ impl Rule for SchemaViolation {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        if super::compose(file).is_none() {
+        let Some(compose) = super::compose(file) else { return };
+        if !surely_compose(file.path(), &compose) {
             return;
         }
         let (Some(tree), Some((schema, validator))) = (file.tree(), compiled()) else {
@@ -69,6 +70,17 @@ impl Rule for SchemaViolation {
             }
         }
     }
+}
+
+/// Compose files are recognised by a `services:` map; an application config can have one too
+/// (`services: {payments: {url: …}}`), and validating it as Compose would report every key.
+/// The schema is applied to files named like Compose files (`compose.yaml`,
+/// `docker-compose.prod.yml`, `web.compose.yaml`), and to others only when every service says
+/// what it runs (`image:`, `build:` or `extends:`).
+fn surely_compose(path: &str, compose: &ComposeFile) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let compose_name = name.starts_with("compose") || name.starts_with("docker-compose") || name.contains(".compose.");
+    compose_name || (!compose.services.is_empty() && compose.services.iter().all(|s| s.image_run().is_some() || s.build || s.extends))
 }
 
 /// One error as the user should read it: where (a JSON pointer, and a key inside that node
