@@ -17,7 +17,7 @@ impl Rule for DataWithoutNamedVolume {
         let Some(compose) = compose(file) else { return };
         for s in compose.services.iter().filter(|s| !s.extends) {
             let Some((image, dirs)) = data_dirs(s) else { continue };
-            if !keeps_data(image, s) || persisted(s, dirs) {
+            if !keeps_data(image, s) || persisted(s, dirs) || for_tests(s) {
                 continue;
             }
             let anonymous = s.volumes.iter().find(|v| !v.inherited && v.source.is_none() && covers_any(v, dirs));
@@ -36,6 +36,16 @@ impl Rule for DataWithoutNamedVolume {
             ));
         }
     }
+}
+
+/// A service started only under a test or development profile holds throwaway data.
+fn for_tests(s: &Service) -> bool {
+    s.profiles.iter().any(|p| {
+        matches!(
+            p.to_ascii_lowercase().as_str(),
+            "test" | "tests" | "testing" | "e2e" | "ci" | "dev" | "development" | "debug"
+        )
+    })
 }
 
 /// Redis-like caches persist only when told to (`--appendonly yes`, `--save 60 1`); without
