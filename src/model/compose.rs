@@ -38,8 +38,14 @@ pub struct Service {
     pub image: Option<Spanned<String>>,
     /// A `build:` section: the image is built from this repository.
     pub build: bool,
-    /// `extends:` another service: fields may come from elsewhere.
+    /// `extends:` another service that andon could not merge (one in another file): fields may
+    /// come from elsewhere. An `extends:` of a service of the same file is merged as Compose
+    /// merges it, for the fields production checks read, and leaves this false.
     pub extends: bool,
+    /// The image inherited through `extends:` (its span is in the base service), when the
+    /// service names none itself: what the service runs, without reporting the base's image
+    /// twice.
+    pub inherited_image: Option<Spanned<String>>,
     pub restart: Option<Spanned<String>>,
     /// `deploy.restart_policy` (Swarm / `docker stack`) is present.
     pub deploy_restart_policy: bool,
@@ -66,6 +72,13 @@ pub struct Service {
     pub ulimit_nofile: Option<Span>,
     /// `init: true`.
     pub init: bool,
+    /// `entrypoint:` as its words (a string is split as Compose splits it, shell-like but
+    /// without a shell); `None` when the image's own applies.
+    pub entrypoint: Option<Spanned<Vec<String>>>,
+    /// `command:` as its words, like `entrypoint`.
+    pub command: Option<Spanned<Vec<String>>>,
+    /// `tmpfs:` mount points.
+    pub tmpfs: Vec<String>,
     /// `profiles:` — the service only starts when one of them is enabled.
     pub profiles: Vec<String>,
 }
@@ -104,6 +117,8 @@ impl Port {
 /// One `environment:` variable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnvEntry {
+    /// Merged in from the base service of an `extends:`: written there, judged there.
+    pub inherited: bool,
     pub key: String,
     pub key_span: Span,
     /// `None` for `- KEY` or `KEY:` with no value: the value comes from the shell running Compose.
@@ -147,11 +162,20 @@ pub struct Logging {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VolumeMount {
+    /// Merged in from the base service of an `extends:`: written there, judged there.
+    pub inherited: bool,
     pub span: Span,
     /// Host path or named volume; `None` for an anonymous volume.
     pub source: Option<String>,
     pub target: Option<String>,
     pub read_only: bool,
+}
+
+impl Service {
+    /// The image the service runs: its own, or the one its `extends:` base names.
+    pub fn image_run(&self) -> Option<&Spanned<String>> {
+        self.image.as_ref().or(self.inherited_image.as_ref())
+    }
 }
 
 impl VolumeMount {
@@ -180,15 +204,116 @@ impl FromFile for ComposeFile {
             let Some(services) = doc.get(root, "services") else {
                 continue;
             };
+            let mut read = Vec::new();
             for e in doc.entries(services) {
                 let Some(name) = e.key.as_str() else { continue };
                 if let Some(s) = read_service(doc, file.text(), name, e.key.span, &e.value) {
-                    out.services.push(s);
+                    let base = doc.get(&e.value, "extends").and_then(|x| same_file_base(doc, x));
+                    read.push((s, base));
                 }
             }
+            out.services.extend(resolve_extends(read));
         }
         Some(out)
     }
+}
+
+/// The service an `extends:` names when it is in the same file (`extends: base`, or
+/// `extends: {service: base}` without `file:`).
+fn same_file_base(doc: &Document, node: &Node) -> Option<String> {
+    if let Some(name) = node.as_str() {
+        return Some(name.to_string());
+    }
+    if doc.get(node, "file").is_some() {
+        return None;
+    }
+    doc.get(node, "service").and_then(Node::as_str).map(str::to_string)
+}
+
+/// Merges each service that extends another of the same file with its base, chains included
+/// (a cycle or a missing base stays unmerged, `extends` true).
+fn resolve_extends(mut read: Vec<(Service, Option<String>)>) -> Vec<Service> {
+    // A chain is at most as long as the file has services; each round merges one more level.
+    for _ in 0..read.len() {
+        let mut merged_any = false;
+        for i in 0..read.len() {
+            let Some(base_name) = read[i].1.clone() else { continue };
+            let Some(base) = read.iter().find(|(b, pending)| b.name == base_name && pending.is_none()) else {
+                continue;
+            };
+            let base = base.0.clone();
+            let child = &mut read[i];
+            inherit(&mut child.0, &base);
+            child.1 = None;
+            merged_any = true;
+        }
+        if !merged_any {
+            break;
+        }
+    }
+    read.into_iter()
+        .map(|(mut s, pending)| {
+            s.extends = pending.is_some() || s.extends;
+            s
+        })
+        .collect()
+}
+
+/// Compose's merge of a base service into one that extends it, for the fields the checks
+/// read: the service's own values win, lists are joined.
+fn inherit(s: &mut Service, base: &Service) {
+    fn take<T: Clone>(own: &mut Option<T>, base: &Option<T>) {
+        if own.is_none() {
+            own.clone_from(base);
+        }
+    }
+    fn join<T: Clone>(own: &mut Vec<T>, base: &[T], same: impl Fn(&T, &T) -> bool) {
+        let extra: Vec<T> = base.iter().filter(|b| !own.iter().any(|o| same(o, b))).cloned().collect();
+        own.extend(extra);
+    }
+    s.extends = false;
+    if s.image.is_none() {
+        s.inherited_image = base.image.clone().or_else(|| base.inherited_image.clone());
+        s.build |= base.build;
+    }
+    take(&mut s.restart, &base.restart);
+    s.deploy_restart_policy |= base.deploy_restart_policy;
+    take(&mut s.healthcheck, &base.healthcheck);
+    take(&mut s.limits.cpus, &base.limits.cpus);
+    take(&mut s.limits.memory, &base.limits.memory);
+    take(&mut s.limits.resources_key, &base.limits.resources_key);
+    take(&mut s.logging, &base.logging);
+    take(&mut s.user, &base.user);
+    take(&mut s.read_only, &base.read_only);
+    take(&mut s.stop_grace_period, &base.stop_grace_period);
+    take(&mut s.ulimit_nofile, &base.ulimit_nofile);
+    take(&mut s.entrypoint, &base.entrypoint);
+    take(&mut s.command, &base.command);
+    take(&mut s.environment_key, &base.environment_key);
+    s.init |= base.init;
+    let base_env: Vec<EnvEntry> = base
+        .environment
+        .iter()
+        .map(|e| EnvEntry {
+            inherited: true,
+            ..e.clone()
+        })
+        .collect();
+    join(&mut s.environment, &base_env, |a, b| a.key == b.key);
+    join(&mut s.env_files, &base.env_files, |a, b| a.value == b.value);
+    let base_volumes: Vec<VolumeMount> = base
+        .volumes
+        .iter()
+        .map(|v| VolumeMount {
+            inherited: true,
+            ..v.clone()
+        })
+        .collect();
+    join(&mut s.volumes, &base_volumes, |a, b| a.target == b.target);
+    join(&mut s.tmpfs, &base.tmpfs, |a, b| a == b);
+    join(&mut s.cap_drop, &base.cap_drop, |a, b| a.value == b.value);
+    join(&mut s.security_opt, &base.security_opt, |a, b| a.value == b.value);
+    join(&mut s.secrets, &base.secrets, |a, b| a.value == b.value);
 }
 
 /// The lines `span` covers, newline included, when nothing else shares them but a comment.
@@ -224,6 +349,12 @@ fn read_service(doc: &Document, text: &str, name: &str, key: Span, node: &Node) 
         init: get("init").and_then(Node::as_bool) == Some(true),
         ..Service::default()
     };
+    s.entrypoint = get("entrypoint").and_then(|n| read_command(doc, n));
+    s.command = get("command").and_then(|n| read_command(doc, n));
+    s.tmpfs = strings(doc, get("tmpfs"))
+        .into_iter()
+        .map(|t| t.value.split(':').next().unwrap_or_default().to_string())
+        .collect();
     s.cap_add = strings(doc, get("cap_add"));
     s.cap_drop = strings(doc, get("cap_drop"));
     s.security_opt = strings(doc, get("security_opt"));
@@ -364,6 +495,7 @@ fn read_environment(doc: &Document, text: &str, node: &Node) -> Vec<EnvEntry> {
                     _ => None,
                 };
                 Some(EnvEntry {
+                    inherited: false,
                     key,
                     key_span: e.key.span,
                     value_span: value.as_ref().map(|_| v.span),
@@ -383,6 +515,7 @@ fn read_environment(doc: &Document, text: &str, node: &Node) -> Vec<EnvEntry> {
             let key_span = sub_span(text, item, 0, key.len()).unwrap_or(item.span);
             let value_span = value.map(|v| sub_span(text, item, key.len() + 1, key.len() + 1 + v.len()).unwrap_or(item.span));
             Some(EnvEntry {
+                inherited: false,
                 key: key.trim().to_string(),
                 key_span,
                 value: value.map(str::to_string),
@@ -475,6 +608,25 @@ fn read_words(doc: &Document, node: &Node) -> Option<Spanned<Vec<String>>> {
     })
 }
 
+/// `command:`/`entrypoint:`: a list of words, or a string Compose splits into words.
+fn read_command(doc: &Document, node: &Node) -> Option<Spanned<Vec<String>>> {
+    if let Some(s) = node.as_str() {
+        let words = crate::syntax::shell::split(s)
+            .into_iter()
+            .flat_map(|c| c.words.into_iter().map(|w| w.text))
+            .collect();
+        return Some(Spanned {
+            value: words,
+            span: node.span,
+        });
+    }
+    let items = doc.items(node);
+    (!items.is_empty()).then(|| Spanned {
+        value: items.into_iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+        span: node.span,
+    })
+}
+
 fn read_depends_on(doc: &Document, node: &Node) -> Vec<Dependency> {
     if let NodeKind::Map(_) = doc.resolve(node).kind {
         return doc
@@ -505,6 +657,7 @@ fn read_volume(doc: &Document, node: &Node) -> Option<VolumeMount> {
     if let NodeKind::Map(_) = node.kind {
         let field = |k: &str| doc.get(node, k).and_then(|n| n.as_str()).map(str::to_string);
         return Some(VolumeMount {
+            inherited: false,
             span: node.span,
             source: field("source"),
             target: field("target"),
@@ -520,6 +673,7 @@ fn read_volume(doc: &Document, node: &Node) -> Option<VolumeMount> {
         [] => return None,
     };
     Some(VolumeMount {
+        inherited: false,
         span: node.span,
         source: source.map(str::to_string),
         target: target.map(str::to_string),

@@ -129,7 +129,7 @@ fn compose_vars(file: &File) -> Vec<EnvVar> {
         .services
         .iter()
         .flat_map(|s| {
-            s.environment.iter().map(|e| {
+            s.environment.iter().filter(|e| !e.inherited).map(|e| {
                 env_var(
                     &e.key,
                     e.key_span,

@@ -548,6 +548,7 @@ fn services(file: &File) -> Vec<Service> {
             let env: Vec<SetVar> = s
                 .environment
                 .iter()
+                .filter(|e| !e.inherited)
                 .map(|e| SetVar {
                     name: e.key.clone(),
                     at: at(e.key_span),

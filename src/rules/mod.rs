@@ -179,3 +179,27 @@ pub fn registry() -> Vec<&'static dyn Rule> {
     all.extend(prometheus::rules());
     all
 }
+
+/// A known key one edit or one plural away (`annotation` → `annotations`).
+pub(crate) fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    let name = name.to_ascii_lowercase();
+    known
+        .iter()
+        .copied()
+        .find(|k| k.strip_suffix('s') == Some(name.as_str()) || name.strip_suffix('s') == Some(k) || edit_distance(&name, k) <= 1)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}

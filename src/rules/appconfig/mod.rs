@@ -3,11 +3,14 @@
 
 mod dangerous_flag_enabled;
 mod debug_log_level;
+mod full_trace_sampling;
 mod hardcoded_secret;
+mod plain_text_logs;
 mod plaintext_connection;
 mod schema_violation;
+mod timeout_disabled;
 
-use super::Rule;
+use super::{Rule, Sink};
 use crate::kind::FileKind;
 use crate::model::File;
 use crate::syntax::tree::{Document, Node, NodeKind};
@@ -17,9 +20,12 @@ pub fn rules() -> Vec<&'static dyn Rule> {
     vec![
         &dangerous_flag_enabled::DangerousFlagEnabled,
         &debug_log_level::DebugLogLevel,
+        &full_trace_sampling::FullTraceSampling,
         &hardcoded_secret::HardcodedSecret,
+        &plain_text_logs::PlainTextLogs,
         &plaintext_connection::PlaintextConnection,
         &schema_violation::SchemaViolation,
+        &timeout_disabled::TimeoutDisabled,
     ]
 }
 
@@ -82,4 +88,18 @@ fn walk<'a>(doc: &'a Document, node: &'a Node, path: &mut Vec<String>, depth: us
         }
         NodeKind::Alias(_) => {}
     }
+}
+
+/// Reports each scalar setting of an app config that `matches(key path joined with _, value)`
+/// judges, as "`a.b = value` {what}". For checks whose values are settings, never secrets.
+pub(crate) fn report_matching_settings(file: &File, out: &mut Sink, matches: fn(&str, &str) -> bool, what: &str, help: &str) {
+    each_setting(file, |s| {
+        let Some(value) = s.value.as_scalar().map(|v| v.value.as_str()) else {
+            return;
+        };
+        if matches(&s.path.join("_"), value) {
+            out.report(s.value.span, format!("`{} = {}` {what}", s.path.join("."), value.trim()))
+                .help(help);
+        }
+    });
 }

@@ -14,7 +14,7 @@ impl Rule for DockerSocketMounted {
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some(compose) = compose(file) else { return };
         for s in &compose.services {
-            for v in s.volumes.iter().filter(|v| is_docker_socket(v)) {
+            for v in s.volumes.iter().filter(|v| !v.inherited && is_docker_socket(v)) {
                 out.report(v.span, format!("service `{}` mounts the Docker socket", s.name))
                     .help("whoever controls this container controls the host: use a socket proxy that allows only the API calls needed, or drop the mount");
             }

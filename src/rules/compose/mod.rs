@@ -3,6 +3,7 @@
 
 mod capabilities_not_dropped;
 mod dangerous_capability;
+mod data_without_named_volume;
 mod depends_on_not_healthy;
 mod docker_socket_mounted;
 mod healthcheck_cannot_fail;
@@ -18,6 +19,8 @@ mod no_tracing_env;
 mod obsolete_version;
 mod privilege_escalation_allowed;
 mod privileged;
+mod schema_violation;
+mod shell_without_init;
 mod unpinned_image;
 mod writable_root_filesystem;
 
@@ -31,6 +34,7 @@ use std::sync::Arc;
 pub fn rules() -> Vec<&'static dyn Rule> {
     vec![
         &capabilities_not_dropped::CapabilitiesNotDropped,
+        &data_without_named_volume::DataWithoutNamedVolume,
         &dangerous_capability::DangerousCapability,
         &depends_on_not_healthy::DependsOnNotHealthy,
         &docker_socket_mounted::DockerSocketMounted,
@@ -47,6 +51,8 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &obsolete_version::ObsoleteVersion,
         &privilege_escalation_allowed::PrivilegeEscalationAllowed,
         &privileged::Privileged,
+        &schema_violation::SchemaViolation,
+        &shell_without_init::ShellWithoutInit,
         &unpinned_image::UnpinnedImage,
         &writable_root_filesystem::WritableRootFilesystem,
     ]
@@ -169,7 +175,7 @@ pub(crate) fn infra(service: &Service) -> Option<Infra> {
     if service.build {
         return None;
     }
-    let image = ImageRef::parse(&service.image.as_ref()?.value);
+    let image = ImageRef::parse(&service.image_run()?.value);
     let name = image.name();
     // `bitnami/postgresql`, `library/mysql-server` and `postgres-exporter`-like names.
     let base = name.trim_end_matches("ql").trim_end_matches("-server").trim_end_matches("-alpine");
@@ -183,6 +189,55 @@ pub(crate) fn infra(service: &Service) -> Option<Infra> {
     } else {
         None
     }
+}
+
+/// Where well-known data stores keep their data by default, by image name. Bitnami images keep
+/// theirs under `/bitnami`. Caches that persist nothing unless told (memcached) are absent.
+const DATA_DIRS: &[(&str, &[&str])] = &[
+    ("postgres", &["/var/lib/postgresql/data", "/var/lib/postgresql"]),
+    ("postgis", &["/var/lib/postgresql/data", "/var/lib/postgresql"]),
+    ("timescaledb", &["/var/lib/postgresql/data", "/var/lib/postgresql"]),
+    ("timescaledb-ha", &["/home/postgres/pgdata"]),
+    ("mysql", &["/var/lib/mysql"]),
+    ("mysql-server", &["/var/lib/mysql"]),
+    ("mariadb", &["/var/lib/mysql"]),
+    ("percona-server", &["/var/lib/mysql"]),
+    ("mongo", &["/data/db"]),
+    ("mongodb-community-server", &["/data/db"]),
+    ("redis", &["/data"]),
+    ("valkey", &["/data"]),
+    ("keydb", &["/data"]),
+    ("elasticsearch", &["/usr/share/elasticsearch/data"]),
+    ("opensearch", &["/usr/share/opensearch/data"]),
+    ("rabbitmq", &["/var/lib/rabbitmq"]),
+    ("cassandra", &["/var/lib/cassandra"]),
+    ("scylla", &["/var/lib/scylla"]),
+    ("couchdb", &["/opt/couchdb/data"]),
+    ("influxdb", &["/var/lib/influxdb2", "/var/lib/influxdb"]),
+    ("clickhouse-server", &["/var/lib/clickhouse"]),
+    ("mssql-server", &["/var/opt/mssql"]),
+    ("neo4j", &["/data"]),
+    ("qdrant", &["/qdrant/storage"]),
+    ("cockroach", &["/cockroach/cockroach-data"]),
+];
+
+/// The data directories of a data store's image (`None` for other images, or one from a
+/// variable), with the image's name.
+pub(crate) fn data_dirs(service: &Service) -> Option<(&'static str, &'static [&'static str])> {
+    let image = ImageRef::parse(&service.image_run()?.value);
+    if image.repository.starts_with("bitnami/") || image.repository.contains("/bitnami/") {
+        let name = image.name();
+        let known = DATA_DIRS.iter().any(|(n, _)| name.starts_with(n)) || matches!(name, "postgresql" | "mongodb");
+        return known.then_some(("bitnami", &["/bitnami"][..]));
+    }
+    DATA_DIRS.iter().find(|(n, _)| *n == image.name()).map(|(n, dirs)| (*n, *dirs))
+}
+
+/// `path` is `parent` or lies below it (`/data/db` within `/data`, not `/database`).
+pub(crate) fn path_within(path: &str, parent: &str) -> bool {
+    let parent = parent.trim_end_matches('/');
+    let path = path.trim_end_matches('/');
+    path == parent || path.strip_prefix(parent).is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// The application's own services: built here, or running an image that is not a well-known

@@ -3,14 +3,21 @@
 //! policy that application-config rules share.
 
 mod debug_log_level;
+mod full_trace_sampling;
 mod hardcoded_secret;
+mod path_not_mounted;
+mod plain_text_logs;
 mod plaintext_connection;
 mod rust_backtrace;
 pub(crate) mod secrets;
+mod timeout_disabled;
 
+pub(crate) use full_trace_sampling::{samples_every_trace, HELP as TRACE_SAMPLING_HELP};
+pub(crate) use plain_text_logs::{plain_log_format, HELP as PLAIN_LOGS_HELP};
 pub(crate) use plaintext_connection::plaintext;
+pub(crate) use timeout_disabled::{disables_timeout, HELP as TIMEOUT_HELP};
 
-use super::Rule;
+use super::{Rule, Sink};
 use crate::model::env::{is_template_dotenv, EnvSource, EnvVar, EnvVars, ValueKind};
 use crate::model::File;
 
@@ -18,9 +25,13 @@ use crate::model::File;
 pub fn rules() -> Vec<&'static dyn Rule> {
     vec![
         &debug_log_level::DebugLogLevel,
+        &full_trace_sampling::FullTraceSampling,
         &hardcoded_secret::HardcodedSecret,
+        &path_not_mounted::PathNotMounted,
+        &plain_text_logs::PlainTextLogs,
         &plaintext_connection::PlaintextConnection,
         &rust_backtrace::RustBacktrace,
+        &timeout_disabled::TimeoutDisabled,
     ]
 }
 
@@ -47,5 +58,16 @@ pub(crate) fn where_set(v: &EnvVar) -> String {
         EnvSource::Compose { service } => format!(" in service `{service}`"),
         EnvSource::Kubernetes { container } => format!(" in container `{container}`"),
         EnvSource::DotEnv | EnvSource::Dockerfile => String::new(),
+    }
+}
+
+/// Reports each literal variable of `file` that `matches(key, value)` judges, as
+/// "`KEY=value` in service `api` {what}". For checks whose values are settings, never secrets.
+pub(crate) fn report_matching_vars(file: &File, out: &mut Sink, matches: fn(&str, &str) -> bool, what: &str, help: &str) {
+    for v in literal_vars(file) {
+        if matches(&v.key, &v.effective) {
+            out.report(v.value_span, format!("`{}={}`{} {what}", v.key, v.effective.trim(), where_set(&v)))
+                .help(help);
+        }
     }
 }
