@@ -7,6 +7,7 @@ mod alert_without_runbook;
 mod alert_without_severity;
 mod alert_without_summary;
 mod alerting_not_wired;
+mod comparison_with_nan;
 mod duplicate_group_name;
 mod duplicate_job_name;
 mod duplicate_rule;
@@ -50,6 +51,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &alert_without_severity::AlertWithoutSeverity,
         &alert_without_summary::AlertWithoutSummary,
         &alerting_not_wired::AlertingNotWired,
+        &comparison_with_nan::ComparisonWithNan,
         &duplicate_group_name::DuplicateGroupName,
         &duplicate_job_name::DuplicateJobName,
         &duplicate_rule::DuplicateRule,
