@@ -17,6 +17,7 @@ mod histogram_quantile_without_rate;
 mod invalid_promql;
 mod invalid_relabel_config;
 mod invalid_template;
+mod irate_in_alert;
 mod localhost_scrape_target;
 mod no_cert_expiry_alert;
 mod no_disk_alert;
@@ -61,6 +62,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &invalid_promql::InvalidPromql,
         &invalid_relabel_config::InvalidRelabelConfig,
         &invalid_template::InvalidTemplate,
+        &irate_in_alert::IrateInAlert,
         &localhost_scrape_target::LocalhostScrapeTarget,
         &no_cert_expiry_alert::NoCertExpiryAlert,
         &no_disk_alert::NoDiskAlert,
