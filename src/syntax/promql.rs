@@ -458,6 +458,23 @@ pub fn label_regex_error(pattern: &str) -> Option<String> {
     Some(line.trim_start_matches("error:").trim().to_string())
 }
 
+/// Comparisons with a NaN literal that filter (no `bool`): `x == NaN` keeps nothing and
+/// `x != NaN` keeps everything, since NaN equals nothing, itself included. Returns the operators.
+pub fn nan_comparisons(expr: &Expr) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(expr, &mut |e| {
+        let Expr::Binary(b) = e else { return };
+        if !b.op.is_comparison_operator() || b.modifier.as_ref().is_some_and(|m| m.return_bool) {
+            return;
+        }
+        let nan = |x: &Expr| matches!(unparen(x), Expr::NumberLiteral(n) if n.val.is_nan());
+        if nan(&b.lhs) || nan(&b.rhs) {
+            out.push(b.op.to_string());
+        }
+    });
+    out
+}
+
 /// Where `needle` first occurs in `text` as a whole word (not inside an identifier).
 pub fn find_word(text: &str, needle: &str) -> Option<usize> {
     if needle.is_empty() {
@@ -898,6 +915,14 @@ mod tests {
         assert!(labels("sum by (job) (a) or sum by (instance) (b)").has("instance"));
         assert!(labels("topk(3, x)").has("pod"));
         assert!(!labels("1 - sum by (job) (x) / sum by (job) (y) > 0.1").has("pod"));
+    }
+
+    #[test]
+    fn nan() {
+        assert_eq!(nan_comparisons(&parse("x == NaN").unwrap()), vec!["=="]);
+        assert_eq!(nan_comparisons(&parse("(x > 1) != nan").unwrap()), vec!["!="]);
+        assert!(nan_comparisons(&parse("x == bool NaN").unwrap()).is_empty());
+        assert!(nan_comparisons(&parse("x > 1").unwrap()).is_empty());
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod alert_without_runbook;
 mod alert_without_severity;
 mod alert_without_summary;
 mod alerting_not_wired;
+mod comparison_with_nan;
 mod duplicate_group_name;
 mod duplicate_job_name;
 mod duplicate_rule;
@@ -16,6 +17,7 @@ mod histogram_quantile_without_rate;
 mod invalid_promql;
 mod invalid_relabel_config;
 mod invalid_template;
+mod irate_in_alert;
 mod localhost_scrape_target;
 mod no_cert_expiry_alert;
 mod no_disk_alert;
@@ -50,6 +52,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &alert_without_severity::AlertWithoutSeverity,
         &alert_without_summary::AlertWithoutSummary,
         &alerting_not_wired::AlertingNotWired,
+        &comparison_with_nan::ComparisonWithNan,
         &duplicate_group_name::DuplicateGroupName,
         &duplicate_job_name::DuplicateJobName,
         &duplicate_rule::DuplicateRule,
@@ -59,6 +62,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &invalid_promql::InvalidPromql,
         &invalid_relabel_config::InvalidRelabelConfig,
         &invalid_template::InvalidTemplate,
+        &irate_in_alert::IrateInAlert,
         &localhost_scrape_target::LocalhostScrapeTarget,
         &no_cert_expiry_alert::NoCertExpiryAlert,
         &no_disk_alert::NoDiskAlert,
