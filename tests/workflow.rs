@@ -30,6 +30,16 @@ fn names(r: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// The diagnostics of one rule, by id.
+fn of_rule<'a>(r: &'a serde_json::Value, id: &str) -> Vec<&'a serde_json::Value> {
+    r["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["rule"] == id)
+        .collect()
+}
+
 fn lines_of(r: &serde_json::Value, rule: &str) -> Vec<u64> {
     r["diagnostics"]
         .as_array()
@@ -93,12 +103,7 @@ fn config_turns_rules_off_overrides_paths_and_fails_on() {
     let out = andon(dir.path(), &["check", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "fail-on from the config");
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let parse: Vec<&serde_json::Value> = r["diagnostics"]
-        .as_array()
-        .expect("a")
-        .iter()
-        .filter(|d| d["rule"] == "AND001")
-        .collect();
+    let parse = of_rule(&r, "AND001");
     assert_eq!(parse.len(), 1, "legacy/ is overridden off: {parse:?}");
     assert_eq!(parse[0]["severity"], "warning");
     assert_eq!(parse[0]["path"], "Dockerfile");
@@ -120,12 +125,7 @@ fn config_globs_are_relative_to_the_config_wherever_andon_runs() {
     // From the repository, from its parent and from inside a subfolder: the same files.
     for (cwd, target) in [(repo.clone(), "."), (dir.path().to_path_buf(), "repo"), (repo.join("legacy"), "..")] {
         let r = report(&cwd, &[target]);
-        let parse: Vec<&serde_json::Value> = r["diagnostics"]
-            .as_array()
-            .expect("a")
-            .iter()
-            .filter(|d| d["rule"] == "AND001")
-            .collect();
+        let parse = of_rule(&r, "AND001");
         assert_eq!(parse.len(), 1, "legacy/ is excluded from {cwd:?}: {parse:?}");
         assert_eq!(parse[0]["severity"], "info", "the override applies from {cwd:?}");
     }
