@@ -15,7 +15,7 @@ use super::File;
 use crate::kind::FileKind;
 use crate::source::Span;
 use crate::syntax::tree::{Document, Node};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A place in a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -218,6 +218,78 @@ pub struct Graph {
     pub kube_services: Vec<KubeService>,
     pub jobs: Vec<ScrapeJob>,
     pub monitors: Vec<Monitor>,
+    links: Links,
+}
+
+/// Which repository image each runtime runs, worked out once: rules ask for every image and
+/// every runtime, and hundreds of each are common.
+#[derive(Clone, Debug, Default)]
+struct Links {
+    /// Image index by Dockerfile path.
+    by_path: HashMap<String, usize>,
+    /// Images by the image name of a Compose service that builds them.
+    built_as: HashMap<String, Vec<usize>>,
+    /// Images by folder name and by program name.
+    named: HashMap<String, Vec<usize>>,
+    /// The image each service and each container runs, index for index.
+    service_image: Vec<Option<usize>>,
+    container_image: Vec<Option<usize>>,
+}
+
+impl Links {
+    fn new(g: &Graph) -> Links {
+        let mut links = Links {
+            by_path: g.images.iter().enumerate().map(|(i, img)| (img.path.clone(), i)).collect(),
+            ..Links::default()
+        };
+        let by_dir: HashMap<&str, usize> = g.images.iter().enumerate().rev().map(|(i, img)| (img.dir.as_str(), i)).collect();
+        let built: Vec<Option<usize>> = g
+            .services
+            .iter()
+            .map(|s| s.build_context.as_deref().and_then(|ctx| by_dir.get(ctx).copied()))
+            .collect();
+        for (s, image) in g.services.iter().zip(&built) {
+            if let (Some(reference), Some(i)) = (s.image.as_deref(), image) {
+                let list = links.built_as.entry(image_name(reference).to_string()).or_default();
+                if !list.contains(i) {
+                    list.push(*i);
+                }
+            }
+        }
+        for (i, img) in g.images.iter().enumerate() {
+            let folder = img.dir.rsplit('/').next().filter(|d| !d.is_empty());
+            for name in folder.into_iter().chain(img.program.as_deref()) {
+                let list = links.named.entry(name.to_string()).or_default();
+                if !list.contains(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        links.service_image = g
+            .services
+            .iter()
+            .zip(&built)
+            .map(|(s, b)| b.or_else(|| links.image_named(image_name(s.image.as_deref()?))))
+            .collect();
+        links.container_image = g
+            .containers
+            .iter()
+            .map(|c| links.image_named(image_name(c.image.as_deref()?)))
+            .collect();
+        links
+    }
+
+    /// The one image a name means, preferring what a Compose service builds under it.
+    fn image_named(&self, name: &str) -> Option<usize> {
+        let only = |list: Option<&Vec<usize>>| match list.map(Vec::as_slice) {
+            Some([one]) => Some(*one),
+            _ => None,
+        };
+        if name.is_empty() {
+            return None;
+        }
+        only(self.built_as.get(name)).or_else(|| only(self.named.get(name)))
+    }
 }
 
 impl Graph {
@@ -232,6 +304,7 @@ impl Graph {
                 _ => {}
             }
         }
+        g.links = Links::new(&g);
         g
     }
 
@@ -239,44 +312,22 @@ impl Graph {
     /// that builds one, else the only Dockerfile whose folder or program has the reference's
     /// name. `None` when that is ambiguous.
     pub fn image_for_ref(&self, reference: &str) -> Option<&Image> {
-        let name = image_name(reference);
-        if name.is_empty() {
-            return None;
-        }
-        let built: Vec<&Image> = self
-            .services
-            .iter()
-            .filter(|s| s.image.as_deref().map(image_name) == Some(name))
-            .filter_map(|s| self.image_of_service(s))
-            .collect();
-        if let [only] = built[..] {
-            return Some(only);
-        }
-        let named: Vec<&Image> = self
-            .images
-            .iter()
-            .filter(|i| (!i.dir.is_empty() && i.dir.rsplit('/').next() == Some(name)) || i.program.as_deref() == Some(name))
-            .collect();
-        match named[..] {
-            [only] => Some(only),
-            _ => None,
-        }
+        self.links.image_named(image_name(reference)).map(|i| &self.images[i])
     }
 
     /// What runs the repository image built from the Dockerfile at `path`: the Compose
     /// services and Kubernetes containers that were matched to it.
     pub fn runtimes(&self, path: &str) -> Vec<Runtime<'_>> {
-        let runs = |reference: Option<&str>| reference.and_then(|r| self.image_for_ref(r)).is_some_and(|i| i.path == path);
-        let services = self
-            .services
-            .iter()
-            .filter(|s| {
-                self.image_of_service(s)
-                    .map_or_else(|| runs(s.image.as_deref()), |i| i.path == path)
-            })
-            .map(Runtime::Compose);
-        let containers = self.containers.iter().filter(|c| runs(c.image.as_deref())).map(Runtime::Kube);
-        services.chain(containers).collect()
+        let Some(&image) = self.links.by_path.get(path) else {
+            return Vec::new();
+        };
+        let runs = |linked: &Option<usize>| *linked == Some(image);
+        let services = self.services.iter().zip(&self.links.service_image).filter(|(_, l)| runs(l));
+        let containers = self.containers.iter().zip(&self.links.container_image).filter(|(_, l)| runs(l));
+        services
+            .map(|(s, _)| Runtime::Compose(s))
+            .chain(containers.map(|(c, _)| Runtime::Kube(c)))
+            .collect()
     }
 
     /// The application configs a runtime reads: files among `configs` that it bind-mounts, or
@@ -323,13 +374,11 @@ impl Graph {
         if name.is_empty() {
             return false;
         }
-        self.services
+        let built_by_compose = self
+            .services
             .iter()
-            .any(|s| s.built && s.image.as_deref().map(image_name) == Some(name))
-            || self
-                .images
-                .iter()
-                .any(|i| (!i.dir.is_empty() && i.dir.rsplit('/').next() == Some(name)) || i.program.as_deref() == Some(name))
+            .any(|s| s.built && s.image.as_deref().map(image_name) == Some(name));
+        built_by_compose || self.links.named.contains_key(name)
     }
 }
 
