@@ -2,7 +2,7 @@ use super::rule_file;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::prometheus::KeyPlace;
 use crate::model::File;
-use crate::rules::{Rule, Sink};
+use crate::rules::{edit_distance, Rule, Sink};
 use serde::Deserialize;
 
 /// Prometheus parses rule files strictly: an unknown key in a group or a rule (often a typo such
@@ -86,19 +86,4 @@ fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
         .iter()
         .copied()
         .find(|k| k.strip_suffix('s') == Some(name.as_str()) || name.strip_suffix('s') == Some(k) || edit_distance(&name, k) <= 1)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
