@@ -3,7 +3,7 @@ use crate::model::k8s::Object;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 use crate::source::Span;
-use crate::syntax::tree::{Document, Node};
+use crate::syntax::tree::{Document, Node, ScalarStyle};
 use crate::syntax::value::{node_at_pointer, to_json};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError, Validator};
@@ -99,15 +99,23 @@ fn report(obj: &Object, err: &ValidationError, out: &mut Sink) {
                 format!("{} is missing the required field `{field}`{}", obj.describe(), within(&place)),
             )
         }
-        ValidationErrorKind::Type { kind } => (
-            at(None),
-            format!(
-                "`{place}` of {} must be {}, not {}",
-                obj.describe(),
-                expected(kind),
-                JsonType::from(err.instance().as_ref())
-            ),
-        ),
+        ValidationErrorKind::Type { kind } => {
+            if pointer_node(&obj.node, &pointer)
+                .and_then(yaml11_type)
+                .is_some_and(|t| accepts(kind, t))
+            {
+                return; // Kubernetes reads YAML 1.1: `yes` is a boolean there, `0x1E` an integer
+            }
+            (
+                at(None),
+                format!(
+                    "`{place}` of {} must be {}, not {}",
+                    obj.describe(),
+                    expected(kind),
+                    JsonType::from(err.instance().as_ref())
+                ),
+            )
+        }
         ValidationErrorKind::AnyOf { context } => {
             let kinds: Vec<String> = context
                 .iter()
@@ -182,6 +190,35 @@ fn pointer_node<'a>(root: &'a Node, pointer: &str) -> Option<&'a Node> {
         };
     }
     Some(node)
+}
+
+/// What a plain scalar that YAML 1.2 reads as a string means to Kubernetes, whose YAML reader
+/// follows YAML 1.1: `yes`/`no`/`on`/`off` are booleans, `0x1E`, `0o17`, `017` and `1_000` integers.
+fn yaml11_type(node: &Node) -> Option<JsonType> {
+    let scalar = node.as_scalar().filter(|s| s.style == ScalarStyle::Plain)?;
+    let v = scalar.value.as_str();
+    if matches!(
+        v,
+        "y" | "Y" | "yes" | "Yes" | "YES" | "n" | "N" | "no" | "No" | "NO" | "on" | "On" | "ON" | "off" | "Off" | "OFF"
+    ) {
+        return Some(JsonType::Boolean);
+    }
+    let digits = v.strip_prefix(['-', '+']).unwrap_or(v).replace('_', "");
+    let int = match digits.get(..2) {
+        Some("0x") => i64::from_str_radix(&digits[2..], 16).is_ok(),
+        Some("0b") => i64::from_str_radix(&digits[2..], 2).is_ok(),
+        Some("0o") => i64::from_str_radix(&digits[2..], 8).is_ok(),
+        _ => !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()),
+    };
+    int.then_some(JsonType::Integer)
+}
+
+fn accepts(kind: &TypeKind, t: JsonType) -> bool {
+    let ok = |k: JsonType| k == t || (k == JsonType::Number && t == JsonType::Integer);
+    match kind {
+        TypeKind::Single(k) => ok(*k),
+        TypeKind::Multiple(set) => set.iter().any(ok),
+    }
 }
 
 /// `/spec/template/spec/containers/0/ports` as `spec.template.spec.containers[0].ports`.
