@@ -37,6 +37,7 @@ mod secret_in_env;
 mod service_port_not_declared;
 mod service_selects_nothing;
 mod short_grace_period;
+mod targets_nothing;
 mod too_few_replicas;
 mod unbounded_ephemeral_storage;
 mod unbounded_rollout;
@@ -97,6 +98,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &service_port_not_declared::ServicePortNotDeclared,
         &service_selects_nothing::ServiceSelectsNothing,
         &short_grace_period::ShortGracePeriod,
+        &targets_nothing::TargetsNothing,
         &too_few_replicas::TooFewReplicas,
         &unbounded_ephemeral_storage::UnboundedEphemeralStorage,
         &unbounded_rollout::UnboundedRollout,
@@ -353,6 +355,24 @@ pub fn may_share_namespace(a: &Object, b: &Object) -> bool {
 /// so a name no manifest defines may well be defined there.
 pub fn has_helm_charts(repo: &RepoIndex) -> bool {
     repo.paths().any(|p| p == "Chart.yaml" || p.ends_with("/Chart.yaml"))
+}
+
+/// Custom resources (Argo Rollouts, Knative Services, operators' Prometheus or Postgres kinds)
+/// may own pods that a selector matches: namespaces that hold them are not judged.
+pub fn has_unknown_owners(objects: &ProjectObjects, namespace: &str) -> bool {
+    const NOT_POD_OWNERS: &[&str] = &[
+        "ServiceMonitor",
+        "PodMonitor",
+        "PrometheusRule",
+        "Probe",
+        "Certificate",
+        "Issuer",
+        "ClusterIssuer",
+    ];
+    objects
+        .iter()
+        .map(|(_, o)| o)
+        .any(|o| o.namespace == namespace && !o.is_builtin() && !NOT_POD_OWNERS.contains(&o.kind.as_str()))
 }
 
 /// An edit that adds `lines` (YAML at the map's own indentation, nested lines indented by two
