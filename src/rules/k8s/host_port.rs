@@ -2,6 +2,7 @@ use super::{for_each_container, Scope};
 use crate::model::k8s::int_value;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
+use crate::syntax::tree::Node;
 
 /// A container port bound to a port of the node (`hostPort`).
 pub struct HostPort;
@@ -12,7 +13,11 @@ impl Rule for HostPort {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        for_each_container(file, Scope::Written, |_, _, c| {
+        for_each_container(file, Scope::Written, |_, pod, c| {
+            // On the node's network every port is the node's: k8s/host-namespace reports that.
+            if pod.get("hostNetwork").and_then(Node::as_bool) == Some(true) {
+                return;
+            }
             for port in &c.ports {
                 let Some(host) = port.node.get("hostPort") else { continue };
                 // 0 and null mean "not bound", as the API server reads them.
