@@ -59,8 +59,38 @@ fn compile(key: &str) -> Option<Validator> {
     let bundle = bundle()?;
     let mut schema: Map<String, Value> = bundle.get("kinds")?.get(key)?.as_object()?.clone();
     schema.insert("$schema".into(), Value::from("https://json-schema.org/draft/2020-12/schema"));
-    schema.insert("$defs".into(), bundle.get("$defs")?.clone());
+    let all = bundle.get("$defs")?.as_object()?;
+    // Only the definitions this kind reaches: compiling all of them for every kind cost more than
+    // the validation itself.
+    let mut defs = Map::new();
+    let mut pending = Vec::new();
+    collect_refs(&Value::Object(schema.clone()), &mut pending);
+    while let Some(name) = pending.pop() {
+        if defs.contains_key(&name) {
+            continue;
+        }
+        let Some(def) = all.get(&name) else { continue };
+        collect_refs(def, &mut pending);
+        defs.insert(name, def.clone());
+    }
+    schema.insert("$defs".into(), Value::Object(defs));
     jsonschema::validator_for(&Value::Object(schema)).ok()
+}
+
+/// The definition names of every `"$ref": "#/$defs/…"` inside `schema`.
+fn collect_refs(schema: &Value, out: &mut Vec<String>) {
+    match schema {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v.as_str().and_then(|r| r.strip_prefix("#/$defs/"))) {
+                    ("$ref", Some(name)) => out.push(name.to_string()),
+                    _ => collect_refs(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
 }
 
 fn bundle() -> Option<&'static Value> {
