@@ -426,6 +426,20 @@ impl Container {
     }
 }
 
+/// The ConfigMaps and Secrets a Kustomization generates (`configMapGenerator`,
+/// `secretGenerator`), as (kind, name), from the text of its `kustomization.yaml`.
+pub fn kustomize_generated(text: &str) -> Vec<(&'static str, String)> {
+    let tree = crate::syntax::yaml::parse(text, &crate::syntax::Limits::default());
+    let mut out = Vec::new();
+    for root in tree.docs.iter().filter_map(|d| d.root.as_ref()) {
+        for (field, kind) in [("configMapGenerator", "ConfigMap"), ("secretGenerator", "Secret")] {
+            let items = root.get(field).and_then(Node::as_seq).unwrap_or_default();
+            out.extend(items.iter().filter_map(|g| Some((kind, g.get("name")?.as_str()?.to_string()))));
+        }
+    }
+    out
+}
+
 /// A resource quantity (`500m`, `2`, `512Mi`, `1G`, `1e3`) as a number of base units, for
 /// comparing a limit with a request.
 pub fn quantity(node: &Node) -> Option<f64> {

@@ -77,6 +77,8 @@ pub fn is_repo_text(path: &str) -> bool {
         || name == "jenkinsfile"
         || (lower.contains(".woodpecker") && yaml)
         || (lower.contains(".buildkite/") && yaml)
+        // Kustomize generates ConfigMaps and Secrets that no manifest defines.
+        || matches!(name, "kustomization.yaml" | "kustomization.yml" | "kustomization")
 }
 
 /// The folder part of a `/`-separated path (`""` at the top).

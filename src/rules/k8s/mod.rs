@@ -9,6 +9,7 @@ mod default_service_account;
 mod exposed_service_type;
 mod host_namespace;
 mod host_path_volume;
+mod host_port;
 mod ingress_without_tls;
 mod liveness_probe_timing;
 mod low_user_id;
@@ -31,13 +32,18 @@ mod replicas_beside_autoscaler;
 mod replicas_not_spread;
 mod replicas_share_volume;
 mod run_as_root_allowed;
+mod schema_violation;
 mod secret_in_env;
 mod service_port_not_declared;
 mod service_selects_nothing;
 mod short_grace_period;
+mod targets_nothing;
 mod too_few_replicas;
 mod unbounded_ephemeral_storage;
 mod unbounded_rollout;
+mod unconfined_seccomp;
+mod undefined_ingress_backend;
+mod undefined_reference;
 mod unpinned_image;
 mod volume_claim_without_storage_class;
 mod writable_root_filesystem;
@@ -45,6 +51,7 @@ mod writable_root_filesystem;
 use super::{Rule, Sink};
 use crate::diagnostic::{Edit, Fix};
 use crate::model::k8s::{quantity, Container, ContainerKind, Manifests, Object, PodSpec};
+use crate::model::repo::RepoIndex;
 use crate::model::File;
 use crate::source::Span;
 use crate::syntax::tree::{Entry, Node, NodeKind};
@@ -63,6 +70,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &exposed_service_type::ExposedServiceType,
         &host_namespace::HostNamespace,
         &host_path_volume::HostPathVolume,
+        &host_port::HostPort,
         &ingress_without_tls::IngressWithoutTls,
         &liveness_probe_timing::LivenessProbeTiming,
         &low_user_id::LowUserId,
@@ -85,13 +93,18 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &replicas_not_spread::ReplicasNotSpread,
         &replicas_share_volume::ReplicasShareVolume,
         &run_as_root_allowed::RunAsRootAllowed,
+        &schema_violation::SchemaViolation,
         &secret_in_env::SecretInEnv,
         &service_port_not_declared::ServicePortNotDeclared,
         &service_selects_nothing::ServiceSelectsNothing,
         &short_grace_period::ShortGracePeriod,
+        &targets_nothing::TargetsNothing,
         &too_few_replicas::TooFewReplicas,
         &unbounded_ephemeral_storage::UnboundedEphemeralStorage,
         &unbounded_rollout::UnboundedRollout,
+        &unconfined_seccomp::UnconfinedSeccomp,
+        &undefined_ingress_backend::UndefinedIngressBackend,
+        &undefined_reference::UndefinedReference,
         &unpinned_image::UnpinnedImage,
         &volume_claim_without_storage_class::VolumeClaimWithoutStorageClass,
         &writable_root_filesystem::WritableRootFilesystem,
@@ -299,6 +312,20 @@ impl ProjectObjects {
             .filter(move |o| o.kind == kind && o.namespace == namespace)
     }
 
+    /// The objects of built-in `kind` named `name` that may share `referrer`'s namespace (several
+    /// when unrelated folders reuse a name).
+    pub fn named<'a>(&'a self, kind: &'a str, name: &'a str, referrer: &'a Object) -> impl Iterator<Item = &'a Object> + 'a {
+        self.iter()
+            .map(|(_, o)| o)
+            .filter(move |o| o.is(kind) && o.name.as_deref() == Some(name) && may_share_namespace(o, referrer))
+    }
+
+    /// Whether the project defines any object of built-in `kind` that may share `referrer`'s
+    /// namespace: only then is a reference to one it does not define suspicious.
+    pub fn defines_any(&self, kind: &str, referrer: &Object) -> bool {
+        self.iter().any(|(_, o)| o.is(kind) && may_share_namespace(o, referrer))
+    }
+
     /// The HorizontalPodAutoscaler (or other autoscaler with a `scaleTargetRef`, such as a KEDA
     /// ScaledObject) that scales `obj`.
     pub fn autoscaler_of(&self, obj: &Object) -> Option<&Object> {
@@ -310,6 +337,42 @@ impl ProjectObjects {
                 })
         })
     }
+}
+
+/// Whether two objects may end up in one namespace: the same one, or either names none (and is
+/// applied wherever `kubectl -n`, Kustomize or Helm puts it).
+pub fn may_share_namespace(a: &Object, b: &Object) -> bool {
+    let written = |o: &Object| {
+        o.node
+            .get_path(&["metadata", "namespace"])
+            .and_then(Node::as_str)
+            .is_some_and(|n| !n.is_empty())
+    };
+    !written(a) || !written(b) || a.namespace == b.namespace
+}
+
+/// Whether the repository holds Helm charts: their templates define objects andon cannot read,
+/// so a name no manifest defines may well be defined there.
+pub fn has_helm_charts(repo: &RepoIndex) -> bool {
+    repo.paths().any(|p| p == "Chart.yaml" || p.ends_with("/Chart.yaml"))
+}
+
+/// Custom resources (Argo Rollouts, Knative Services, operators' Prometheus or Postgres kinds)
+/// may own pods that a selector matches: namespaces that hold them are not judged.
+pub fn has_unknown_owners(objects: &ProjectObjects, namespace: &str) -> bool {
+    const NOT_POD_OWNERS: &[&str] = &[
+        "ServiceMonitor",
+        "PodMonitor",
+        "PrometheusRule",
+        "Probe",
+        "Certificate",
+        "Issuer",
+        "ClusterIssuer",
+    ];
+    objects
+        .iter()
+        .map(|(_, o)| o)
+        .any(|o| o.namespace == namespace && !o.is_builtin() && !NOT_POD_OWNERS.contains(&o.kind.as_str()))
 }
 
 /// An edit that adds `lines` (YAML at the map's own indentation, nested lines indented by two

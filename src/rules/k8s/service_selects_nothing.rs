@@ -1,4 +1,4 @@
-use super::{selects, ProjectObjects};
+use super::{has_unknown_owners, selects, ProjectObjects};
 use crate::rules::{Project, Rule, Sink};
 
 /// A Service whose selector matches no pod template of its namespace.
@@ -38,22 +38,4 @@ impl Rule for ServiceSelectsNothing {
             }
         }
     }
-}
-
-/// Custom resources (Argo Rollouts, Knative Services, operators' Prometheus or Postgres kinds)
-/// may own the pods a Service selects: their namespace is not judged.
-fn has_unknown_owners(objects: &ProjectObjects, namespace: &str) -> bool {
-    const NOT_POD_OWNERS: &[&str] = &[
-        "ServiceMonitor",
-        "PodMonitor",
-        "PrometheusRule",
-        "Probe",
-        "Certificate",
-        "Issuer",
-        "ClusterIssuer",
-    ];
-    objects
-        .iter()
-        .map(|(_, o)| o)
-        .any(|o| o.namespace == namespace && !o.is_builtin() && !NOT_POD_OWNERS.contains(&o.kind.as_str()))
 }
