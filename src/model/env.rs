@@ -191,6 +191,18 @@ pub fn is_template_dotenv(path: &str) -> bool {
     })
 }
 
+/// Whether a variable configures tracing (OpenTelemetry, Jaeger, Zipkin, Datadog …).
+pub fn is_tracing_var(key: &str) -> bool {
+    let k = key.to_ascii_uppercase();
+    k.starts_with("OTEL_")
+        || k.starts_with("JAEGER_")
+        || k.starts_with("ZIPKIN_")
+        || k.starts_with("DD_TRACE")
+        || k.starts_with("DD_AGENT")
+        || k.contains("TRACING")
+        || k.contains("OTLP")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

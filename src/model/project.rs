@@ -368,9 +368,13 @@ impl Graph {
     /// Whether a Kubernetes container runs an image this repository builds: its image name is
     /// the image of a Compose service with `build:`, or the folder of a repository Dockerfile.
     pub fn container_image_is_built_here(&self, c: &Container) -> bool {
-        let Some(name) = c.image.as_deref().map(image_name) else {
-            return false;
-        };
+        c.image.as_deref().is_some_and(|i| self.builds(i))
+    }
+
+    /// Whether an image reference names an image this repository builds (see
+    /// [`Graph::container_image_is_built_here`]).
+    pub fn builds(&self, reference: &str) -> bool {
+        let name = image_name(reference);
         if name.is_empty() {
             return false;
         }

@@ -1,5 +1,6 @@
 use super::{compose, is_app_service};
 use crate::model::compose::Service;
+use crate::model::env::is_tracing_var;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 
@@ -27,15 +28,4 @@ impl Rule for NoTracingEnv {
 /// `env_file:` may set it there; they are not judged.
 fn lacks_tracing(s: &Service) -> bool {
     is_app_service(s) && !s.extends && s.env_files.is_empty() && !s.environment.iter().any(|e| is_tracing_var(&e.key))
-}
-
-fn is_tracing_var(key: &str) -> bool {
-    let k = key.to_ascii_uppercase();
-    k.starts_with("OTEL_")
-        || k.starts_with("JAEGER_")
-        || k.starts_with("ZIPKIN_")
-        || k.starts_with("DD_TRACE")
-        || k.starts_with("DD_AGENT")
-        || k.contains("TRACING")
-        || k.contains("OTLP")
 }

@@ -22,6 +22,7 @@ mod missing_network_policy;
 mod missing_prestop_hook;
 mod missing_readiness_probe;
 mod missing_startup_probe;
+mod no_tracing_env;
 mod privilege_escalation_allowed;
 mod privileged_container;
 mod probe_cannot_fail;
@@ -83,6 +84,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &missing_prestop_hook::MissingPrestopHook,
         &missing_readiness_probe::MissingReadinessProbe,
         &missing_startup_probe::MissingStartupProbe,
+        &no_tracing_env::NoTracingEnv,
         &privilege_escalation_allowed::PrivilegeEscalationAllowed,
         &privileged_container::PrivilegedContainer,
         &probe_cannot_fail::ProbeCannotFail,
