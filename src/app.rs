@@ -122,9 +122,29 @@ fn base_and_config(root: Option<&Path>, explicit: Option<&Path>, scanned: &[Path
 }
 
 fn check(args: &CheckArgs) -> Result<u8, String> {
-    let scanned = match &args.stdin_filename {
+    let dash = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if dash && args.paths.len() > 1 {
+        return Err("`-` (standard input) cannot be checked together with other paths".into());
+    }
+    if args.stdin_filename.is_some() && !args.paths.is_empty() && !dash {
+        return Err("--stdin-filename reads standard input: give no paths, or `-`".into());
+    }
+    if args.stdin_kind.is_some() && !dash {
+        return Err("--stdin-kind describes standard input: give the path `-`".into());
+    }
+    // `-` alone: a stream such as `helm template` output, named for its kind's usual file.
+    let stdin_name = args.stdin_filename.clone().or_else(|| {
+        dash.then(|| {
+            PathBuf::from(if args.stdin_kind.as_deref() == Some("dockerfile") {
+                "Dockerfile"
+            } else {
+                "stdin.yaml"
+            })
+        })
+    });
+    let scanned = match &stdin_name {
         Some(name) => vec![name.clone()],
-        None => args.paths.clone(),
+        None => args.targets(),
     };
     let (base, config) = base_and_config(args.root.as_deref(), args.config.as_deref(), &scanned)?;
     // The config's value was checked against the same names by its schema.
@@ -144,18 +164,20 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     rules.foreign_ignores = !args.no_foreign_ignores;
     // Files named one by one (a pre-commit hook passing filenames, an editor's buffer) are not
     // the repository: a project rule would report what merely was not passed.
-    rules.skip_project_rules = args.stdin_filename.is_some() || args.paths.iter().all(|p| p.is_file());
+    // An editor's buffer is one file of a repository; a `-` stream is a whole rendered deployment.
+    rules.skip_project_rules = args.stdin_filename.is_some() || (!dash && args.targets().iter().all(|p| p.is_file()));
     let mut opts = LoadOptions::new(args.max_file_size, config);
     let progress = crate::progress::Progress::on_stderr();
     opts.progress = Some(progress.counter());
 
     let fixing = args.fix || args.diff;
-    let (mut checked, changed) = if let Some(name) = &args.stdin_filename {
+    opts.kind = args.stdin_kind.as_deref().and_then(crate::config::kind_named);
+    let (mut checked, changed) = if let Some(name) = &stdin_name {
         (check_stdin(name, &base, &rules, &mut opts)?, Vec::new())
     } else if fixing {
         fix_until_stable(args, &base, &rules, &mut opts)?
     } else {
-        (check_paths(&args.paths, &base, &rules, &opts)?, Vec::new())
+        (check_paths(&args.targets(), &base, &rules, &opts)?, Vec::new())
     };
     // Clears the progress line before anything else is printed.
     drop(progress);
@@ -362,7 +384,7 @@ const MAX_FIX_PASSES: usize = 10;
 fn fix_until_stable(args: &CheckArgs, base: &Path, rules: &RuleSet, opts: &mut LoadOptions) -> Result<(Checked, Vec<FileChange>), String> {
     let mut originals: BTreeMap<String, String> = BTreeMap::new();
     for _ in 0..MAX_FIX_PASSES {
-        let checked = check_paths(&args.paths, base, rules, opts)?;
+        let checked = check_paths(&args.targets(), base, rules, opts)?;
         let mut changed_any = false;
         for file in &checked.files {
             let edits: Vec<crate::diagnostic::Edit> = checked

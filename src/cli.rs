@@ -72,8 +72,7 @@ pub enum SchemaKind {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// Files or folders to check.
-    #[arg(default_value = ".")]
+    /// Files or folders to check (default: the current folder); `-` reads standard input.
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -141,8 +140,24 @@ pub struct CheckArgs {
     pub write_baseline: Option<PathBuf>,
     /// Read the file from standard input and check it as NAME (for editors): its kind comes
     /// from NAME, no other file is read, and project-wide rules are skipped.
-    #[arg(long, value_name = "NAME", conflicts_with_all = ["paths", "fix", "diff"])]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["fix", "diff"])]
     pub stdin_filename: Option<PathBuf>,
+    /// With the path `-`: the kind of what standard input holds (`helm template … | andon check -
+    /// --stdin-kind kubernetes`). The stream is checked as a whole deployment, project rules
+    /// included; without this its kind comes from its content.
+    #[arg(long, value_name = "KIND", value_parser = clap::builder::PossibleValuesParser::new(crate::config::KIND_NAMES), conflicts_with_all = ["fix", "diff"])]
+    pub stdin_kind: Option<String>,
+}
+
+impl CheckArgs {
+    /// The paths to check: those given, else the current folder.
+    pub fn targets(&self) -> Vec<PathBuf> {
+        if self.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            self.paths.clone()
+        }
+    }
 }
 
 #[derive(Args, Debug)]

@@ -39,6 +39,8 @@ pub struct LoadOptions {
     pub texts: HashMap<String, String>,
     /// Bumped once per file read, for the progress line.
     pub progress: Option<Arc<AtomicUsize>>,
+    /// The kind of every file, whatever its name or content (`--stdin-kind`).
+    pub kind: Option<FileKind>,
 }
 
 impl LoadOptions {
@@ -48,6 +50,7 @@ impl LoadOptions {
             config,
             texts: HashMap::new(),
             progress: None,
+            kind: None,
         }
     }
 }
@@ -97,7 +100,7 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &LoadO
 
 /// Reads, parses and classifies one file; `Err` for files that are not deployment files.
 pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File, (String, String)> {
-    let forced = opts.config.kind_for(abs, display);
+    let forced = opts.kind.or_else(|| opts.config.kind_for(abs, display));
     let syntax = match forced {
         Some(kind) => syntax_of_kind(kind, display),
         None => discover::syntax_for(display),
