@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Regenerates schemas/kubernetes/v<VERSION>.json.zlib, the JSON Schemas of the common built-in
+"""Regenerates schemas/kubernetes/v<VERSION>.json.zlib for every bundled VERSION, the JSON Schemas of the common built-in
 Kubernetes kinds that k8s/schema-violation validates against, from the PyPI package
 kubernetes-validate (Apache-2.0), which ships self-contained `v<VERSION>-local-strict` sets.
 
-    python3 scripts/k8s-schemas.py                      # pip download, then extract
+    python3 scripts/k8s-schemas.py                      # pip download, then extract every version
     python3 scripts/k8s-schemas.py --wheel path/to.whl  # from a wheel already downloaded
+    python3 scripts/k8s-schemas.py --kubernetes 1.33.0  # one version only
 
 Only what validation needs is kept: descriptions and x-kubernetes-* annotations are dropped,
 and only the definitions the chosen kinds reach. `oneOf` becomes `anyOf`: Kubernetes uses it
@@ -25,7 +26,9 @@ import zlib
 
 PACKAGE = "kubernetes-validate"
 PACKAGE_VERSION = "1.37.0"
-KUBERNETES = "1.37.0"
+# The versions k8s/schema-violation offers (its `kubernetes-version` option; the last is the
+# default): the ones a managed cluster may still run.
+VERSIONS = ["1.31.0", "1.32.0", "1.33.0", "1.34.0", "1.35.0", "1.36.0", "1.37.0"]
 
 # (file stem in the schema set) for the common built-in kinds; CRDs and rarely written kinds
 # (webhooks, CustomResourceDefinition, DRA) are left out to keep the bundle small.
@@ -81,38 +84,44 @@ def wheel_path(args):
     return glob.glob(os.path.join(tmp, "*.whl"))[0]
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--wheel")
-    parser.add_argument("--out", default=f"schemas/kubernetes/v{KUBERNETES}.json.zlib")
-    args = parser.parse_args()
-    base = f"kubernetes_validate/kubernetes-json-schema/v{KUBERNETES}-local-strict/"
-    with zipfile.ZipFile(wheel_path(args)) as wheel:
-        all_defs = json.loads(wheel.read(base + "_definitions.json"))["$defs"]
-        kinds = {}
-        pending = []
-        for stem in KINDS:
-            root = json.loads(wheel.read(base + stem + ".json"))
-            gvk = root["x-kubernetes-group-version-kind"][0]
-            api = f"{gvk['group']}/{gvk['version']}" if gvk["group"] else gvk["version"]
-            kinds[f"{api} {gvk['kind']}"] = clean(root, pending)
+def extract(wheel, version, out):
+    base = f"kubernetes_validate/kubernetes-json-schema/v{version}-local-strict/"
+    all_defs = json.loads(wheel.read(base + "_definitions.json"))["$defs"]
+    kinds = {}
+    pending = []
+    for stem in KINDS:
+        root = json.loads(wheel.read(base + stem + ".json"))
+        gvk = root["x-kubernetes-group-version-kind"][0]
+        api = f"{gvk['group']}/{gvk['version']}" if gvk["group"] else gvk["version"]
+        kinds[f"{api} {gvk['kind']}"] = clean(root, pending)
     defs = {}
     while pending:
         name = pending.pop()
         if name not in defs:
             defs[name] = clean(all_defs[name], pending)
     bundle = {
-        "kubernetes": KUBERNETES,
-        "source": f"PyPI {PACKAGE} {PACKAGE_VERSION}, v{KUBERNETES}-local-strict (Apache-2.0)",
+        "kubernetes": version,
+        "source": f"PyPI {PACKAGE} {PACKAGE_VERSION}, v{version}-local-strict (Apache-2.0)",
         "$defs": dict(sorted(defs.items())),
         "kinds": kinds,
     }
     raw = json.dumps(bundle, separators=(",", ":"), sort_keys=False).encode()
     packed = zlib.compress(raw, 9)
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "wb") as f:
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "wb") as f:
         f.write(packed)
-    print(f"{args.out}: {len(kinds)} kinds, {len(defs)} definitions, {len(raw)} bytes JSON, {len(packed)} compressed")
+    print(f"{out}: {len(kinds)} kinds, {len(defs)} definitions, {len(raw)} bytes JSON, {len(packed)} compressed")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--wheel")
+    parser.add_argument("--kubernetes", help="one version (default: every bundled version)")
+    args = parser.parse_args()
+    versions = [args.kubernetes] if args.kubernetes else VERSIONS
+    with zipfile.ZipFile(wheel_path(args)) as wheel:
+        for version in versions:
+            extract(wheel, version, f"schemas/kubernetes/v{version}.json.zlib")
 
 
 if __name__ == "__main__":

@@ -48,7 +48,11 @@ fn options_schema(meta: &RuleMeta) -> Value {
         .options
         .iter()
         .map(|o| {
-            let mut s = option_schema(&o.ty);
+            let mut s = if o.values.is_empty() {
+                option_schema(&o.ty)
+            } else {
+                json!({"enum": o.values})
+            };
             s["description"] = Value::String(o.docs.clone());
             s["default"] = o.default.clone();
             (o.name.clone(), s)

@@ -24,6 +24,9 @@ pub struct OptionMeta {
     pub ty: String,
     pub default: serde_json::Value,
     pub docs: String,
+    /// The values a string option accepts, when it is one of a few.
+    #[serde(default)]
+    pub values: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
