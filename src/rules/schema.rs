@@ -9,6 +9,7 @@ use crate::syntax::value::{node_at_pointer, to_json};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
+use std::sync::OnceLock;
 
 /// Most errors reported per file: past a few, the file is simply not of the kind.
 const MAX_ERRORS: usize = 20;
@@ -17,23 +18,19 @@ const MAX_ERRORS: usize = 20;
 /// threshold: such a document is reported as a bomb).
 const EXPANSION_LIMIT: u64 = 100_000;
 
-/// A bundled schema and its compiled validator; build it once (in a `OnceLock`).
+/// A bundled schema (for the keys an object accepts) and its compiled validator.
 pub(crate) struct Schema {
     schema: Value,
     validator: Validator,
 }
 
-impl Schema {
-    pub(crate) fn compile(source: &str) -> Option<Schema> {
-        let schema: Value = serde_json::from_str(source).ok()?;
-        let validator = jsonschema::validator_for(&schema).ok()?;
-        Some(Schema { schema, validator })
-    }
-}
-
-/// What differs between the tools: their name in messages, the help line, and what they
-/// accept that the schema does not say.
+/// One tool's format: its bundled schema, compiled on first use, its name in messages, the
+/// help line, and what it accepts that the schema does not say. Declare it as a `static`.
 pub(crate) struct Dialect {
+    /// The schema's JSON text (`include_str!`).
+    pub source: &'static str,
+    /// Where the compiled schema is kept: `OnceLock::new()`.
+    pub compiled: OnceLock<Option<Schema>>,
     /// The tool's name for the format: "Compose", "Prometheus", "Alertmanager".
     pub product: &'static str,
     pub help: &'static str,
@@ -47,6 +44,22 @@ pub(crate) struct Dialect {
 }
 
 impl Dialect {
+    fn schema(&self) -> Option<&Schema> {
+        self.compiled
+            .get_or_init(|| {
+                let schema: Value = serde_json::from_str(self.source).ok()?;
+                let validator = jsonschema::validator_for(&schema).ok()?;
+                Some(Schema { schema, validator })
+            })
+            .as_ref()
+    }
+
+    /// Does the bundled schema compile (for the rules' tests)?
+    #[cfg(test)]
+    pub(crate) fn compiles(&self) -> bool {
+        self.schema().is_some()
+    }
+
     /// "a Compose key", "an Alertmanager key".
     fn key_of(&self) -> String {
         let article = if self.product.starts_with(['A', 'E', 'I', 'O', 'U']) {
@@ -78,8 +91,10 @@ pub(crate) fn go_scalar_as_string(err: &ValidationError) -> bool {
 }
 
 /// Validates every document of `file` and reports each error at its place.
-pub(crate) fn validate(file: &File, schema: &Schema, dialect: &Dialect, out: &mut Sink) {
-    let Some(tree) = file.tree() else { return };
+pub(crate) fn validate(file: &File, dialect: &Dialect, out: &mut Sink) {
+    let (Some(tree), Some(schema)) = (file.tree(), dialect.schema()) else {
+        return;
+    };
     // A file that does not parse is reported as such; its half-read tree would only add noise.
     if !tree.errors.is_empty() {
         return;

@@ -1,6 +1,6 @@
 use super::config;
 use crate::model::File;
-use crate::rules::schema::{go_scalar_as_string, validate, Dialect, Schema};
+use crate::rules::schema::{go_scalar_as_string, validate, Dialect};
 use crate::rules::{Rule, Sink};
 use std::sync::OnceLock;
 
@@ -13,14 +13,11 @@ pub struct ConfigSchemaViolation;
 /// lists (see schemas/README.md).
 const SCHEMA: &str = include_str!("../../../schemas/alertmanager-config.json");
 
-fn compiled() -> Option<&'static Schema> {
-    static COMPILED: OnceLock<Option<Schema>> = OnceLock::new();
-    COMPILED.get_or_init(|| Schema::compile(SCHEMA)).as_ref()
-}
-
 /// Alertmanager reads its configuration as written (templates are expanded at notification
 /// time, inside string values), with Go's YAML decoder.
-const ALERTMANAGER: Dialect = Dialect {
+static ALERTMANAGER: Dialect = Dialect {
+    source: SCHEMA,
+    compiled: OnceLock::new(),
     product: "Alertmanager",
     help: "Alertmanager refuses a configuration with an unknown key or a wrongly typed value (`amtool check-config` reports it); see https://prometheus.io/docs/alerting/latest/configuration/",
     excused: go_scalar_as_string,
@@ -40,8 +37,7 @@ impl Rule for ConfigSchemaViolation {
         if config(file).is_none() {
             return;
         }
-        let Some(schema) = compiled() else { return };
-        validate(file, schema, &ALERTMANAGER, out);
+        validate(file, &ALERTMANAGER, out);
     }
 }
 
@@ -49,6 +45,6 @@ impl Rule for ConfigSchemaViolation {
 mod tests {
     #[test]
     fn the_bundled_schema_compiles() {
-        assert!(super::compiled().is_some());
+        assert!(super::ALERTMANAGER.compiles());
     }
 }

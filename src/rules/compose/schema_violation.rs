@@ -1,6 +1,6 @@
 use crate::model::compose::{interpolation, ComposeFile};
 use crate::model::File;
-use crate::rules::schema::{validate, Dialect, Schema};
+use crate::rules::schema::{validate, Dialect};
 use crate::rules::{Rule, Sink};
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::ValidationError;
@@ -12,14 +12,11 @@ pub struct SchemaViolation;
 /// The Compose Specification JSON Schema, bundled so validation never touches the network:
 /// compose-spec/compose-spec `schema/compose-spec.json` at commit
 /// 170098ba07d9f53c383a41bfd4c5166b0a4529a6 (2026-06-23), Apache-2.0 (see schemas/README.md).
-const COMPOSE_SPEC: &str = include_str!("../../../schemas/compose-spec.json");
+const SCHEMA: &str = include_str!("../../../schemas/compose-spec.json");
 
-fn compiled() -> Option<&'static Schema> {
-    static COMPILED: OnceLock<Option<Schema>> = OnceLock::new();
-    COMPILED.get_or_init(|| Schema::compile(COMPOSE_SPEC)).as_ref()
-}
-
-const COMPOSE: Dialect = Dialect {
+static COMPOSE: Dialect = Dialect {
+    source: SCHEMA,
+    compiled: OnceLock::new(),
     product: "Compose",
     help: "Compose refuses a file that breaks its specification; see https://github.com/compose-spec/compose-spec/blob/main/spec.md",
     excused,
@@ -37,8 +34,7 @@ impl Rule for SchemaViolation {
         if !surely_compose(file.path(), &compose) {
             return;
         }
-        let Some(schema) = compiled() else { return };
-        validate(file, schema, &COMPOSE, out);
+        validate(file, &COMPOSE, out);
     }
 }
 
@@ -94,6 +90,6 @@ mod tests {
 
     #[test]
     fn the_bundled_schema_compiles() {
-        assert!(compiled().is_some());
+        assert!(COMPOSE.compiles());
     }
 }

@@ -1,6 +1,6 @@
 use super::prom_config;
 use crate::model::File;
-use crate::rules::schema::{go_scalar_as_string, validate, Dialect, Schema};
+use crate::rules::schema::{go_scalar_as_string, validate, Dialect};
 use crate::rules::{Rule, Sink};
 use std::sync::OnceLock;
 
@@ -13,13 +13,10 @@ pub struct ConfigSchemaViolation;
 /// schemas/README.md).
 const SCHEMA: &str = include_str!("../../../schemas/prometheus-config.json");
 
-fn compiled() -> Option<&'static Schema> {
-    static COMPILED: OnceLock<Option<Schema>> = OnceLock::new();
-    COMPILED.get_or_init(|| Schema::compile(SCHEMA)).as_ref()
-}
-
 /// Prometheus reads its configuration as written (no interpolation), with Go's YAML decoder.
-const PROMETHEUS: Dialect = Dialect {
+static PROMETHEUS: Dialect = Dialect {
+    source: SCHEMA,
+    compiled: OnceLock::new(),
     product: "Prometheus",
     help: "Prometheus refuses a configuration with an unknown key or a wrongly typed value (`promtool check config` reports it); see https://prometheus.io/docs/prometheus/latest/configuration/configuration/",
     excused: go_scalar_as_string,
@@ -39,8 +36,7 @@ impl Rule for ConfigSchemaViolation {
         if prom_config(file).is_none() || vmagent(file) {
             return;
         }
-        let Some(schema) = compiled() else { return };
-        validate(file, schema, &PROMETHEUS, out);
+        validate(file, &PROMETHEUS, out);
     }
 }
 
@@ -75,6 +71,6 @@ fn vmagent(file: &File) -> bool {
 mod tests {
     #[test]
     fn the_bundled_schema_compiles() {
-        assert!(super::compiled().is_some());
+        assert!(super::PROMETHEUS.compiles());
     }
 }
