@@ -15,6 +15,7 @@ pub mod env;
 pub mod k8s;
 pub mod project;
 pub mod prometheus;
+pub(crate) mod schema;
 
 use crate::diagnostic::{Diagnostic, Fix, Label, Severity};
 use crate::model::project::Graph;
@@ -180,13 +181,23 @@ pub fn registry() -> Vec<&'static dyn Rule> {
     all
 }
 
-/// A known key one edit or one plural away (`annotation` → `annotations`).
+/// A known key one edit, one swap of neighbouring letters or one plural away (`annotation` →
+/// `annotations`, `group_wiat` → `group_wait`).
 pub(crate) fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
     let name = name.to_ascii_lowercase();
-    known
-        .iter()
-        .copied()
-        .find(|k| k.strip_suffix('s') == Some(name.as_str()) || name.strip_suffix('s') == Some(k) || edit_distance(&name, k) <= 1)
+    known.iter().copied().find(|k| {
+        k.strip_suffix('s') == Some(name.as_str()) || name.strip_suffix('s') == Some(k) || edit_distance(&name, k) <= 1 || swapped(&name, k)
+    })
+}
+
+/// Are `a` and `b` the same but for two neighbouring letters swapped?
+fn swapped(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    matches!(diff[..], [i, j] if j == i + 1 && a[i] == b[j] && a[j] == b[i])
 }
 
 /// The Levenshtein distance between two names, for "did you mean" hints.

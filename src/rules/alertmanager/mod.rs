@@ -1,6 +1,7 @@
 //! Rules for Alertmanager configurations, and what they share: the config model of a file and
 //! which integrations page a human.
 
+mod config_schema_violation;
 mod critical_not_paged;
 mod group_interval_out_of_range;
 mod group_wait_out_of_range;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 pub fn rules() -> Vec<&'static dyn Rule> {
     vec![
         &critical_not_paged::CriticalNotPaged,
+        &config_schema_violation::ConfigSchemaViolation,
         &group_interval_out_of_range::GroupIntervalOutOfRange,
         &group_wait_out_of_range::GroupWaitOutOfRange,
         &hardcoded_secret::HardcodedSecret,

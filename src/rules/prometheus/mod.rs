@@ -8,6 +8,7 @@ mod alert_without_severity;
 mod alert_without_summary;
 mod alerting_not_wired;
 mod comparison_with_nan;
+mod config_schema_violation;
 mod duplicate_group_name;
 mod duplicate_job_name;
 mod duplicate_rule;
@@ -53,6 +54,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &alert_without_summary::AlertWithoutSummary,
         &alerting_not_wired::AlertingNotWired,
         &comparison_with_nan::ComparisonWithNan,
+        &config_schema_violation::ConfigSchemaViolation,
         &duplicate_group_name::DuplicateGroupName,
         &duplicate_job_name::DuplicateJobName,
         &duplicate_rule::DuplicateRule,
