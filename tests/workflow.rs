@@ -194,6 +194,11 @@ fn rule_files_add_declarative_rules_that_report_and_fix() {
     );
     let explained = andon(dir.path(), &["explain", "ACME002"]);
     assert!(String::from_utf8_lossy(&explained.stdout).contains("k8s/acme-read-only-root"));
+    let sarif = andon(dir.path(), &["check", "--select", "ACME002", "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("sarif");
+    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().expect("rules");
+    let own = rules.iter().find(|r| r["id"] == "ACME002").expect("the team's rule is described");
+    assert!(own.get("helpUri").is_none(), "no andon page to link for a team's rule: {own}");
 
     let fixed = andon(dir.path(), &["check", "--select", "ACME002", "--fix", "--unsafe-fixes"]);
     assert_eq!(fixed.status.code(), Some(0), "{}", String::from_utf8_lossy(&fixed.stderr));

@@ -205,7 +205,8 @@ fn build(v: &serde_json::Value, path: &Path) -> Result<Config, BuildError> {
         let file = file.as_str().unwrap_or("");
         let full = path.parent().unwrap_or(Path::new(".")).join(file);
         let text = std::fs::read_to_string(&full).map_err(|e| (pointer.clone(), format!("cannot read rule file {file}: {e}")))?;
-        let meta = crate::rules::catalog::parse_entry(file, &text).map_err(|e| (pointer.clone(), e))?;
+        let mut meta = crate::rules::catalog::parse_entry(file, &text).map_err(|e| (pointer.clone(), e))?;
+        meta.custom = true;
         if meta.select.is_none() {
             return Err((
                 pointer,

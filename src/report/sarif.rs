@@ -100,16 +100,20 @@ fn descriptor(m: &RuleMeta) -> Value {
     if m.security {
         properties.insert("security-severity".into(), json!(security_severity(m.severity)));
     }
-    json!({
+    let mut rule = json!({
         "id": m.id,
         "name": m.name,
         "shortDescription": {"text": m.summary},
         "fullDescription": {"text": m.docs.why.trim()},
         "help": {"text": help_text(m), "markdown": help_markdown(m)},
-        "helpUri": m.docs_url(),
         "defaultConfiguration": {"level": level(m.severity), "enabled": m.enabled},
         "properties": properties,
-    })
+    });
+    // A team's own rule has no page to link: its help is all there is.
+    if !m.custom {
+        rule["helpUri"] = json!(m.docs_url());
+    }
+    rule
 }
 
 fn help_text(m: &RuleMeta) -> String {

@@ -72,6 +72,9 @@ pub struct RuleMeta {
     /// Where the entry came from (filled in on load).
     #[serde(skip)]
     pub file: String,
+    /// A team's own rule from a config's `rule-files:`, not one of andon's.
+    #[serde(skip)]
+    pub custom: bool,
 }
 
 /// A declarative rule's fix: `path` (dotted, below the selected node) and the scalar to set.
@@ -102,7 +105,12 @@ impl RuleMeta {
         format!("docs/rules/{}.md", self.name)
     }
 
+    /// Where the rule is documented: its page in andon's repository, or for a team's own rule
+    /// the rule file itself, which holds its docs.
     pub fn docs_url(&self) -> String {
+        if self.custom {
+            return self.file.clone();
+        }
         format!("https://github.com/andon-lint/andon/blob/main/{}", self.docs_path())
     }
 }
