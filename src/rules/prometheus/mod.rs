@@ -25,6 +25,7 @@ mod no_disk_alert;
 mod no_error_rate_alert;
 mod no_latency_alert;
 mod no_memory_alert;
+mod no_retention_limit;
 mod no_service_down_alert;
 mod rate_of_gauge;
 mod rate_window_too_short;
@@ -72,6 +73,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &no_error_rate_alert::NoErrorRateAlert,
         &no_latency_alert::NoLatencyAlert,
         &no_memory_alert::NoMemoryAlert,
+        &no_retention_limit::NoRetentionLimit,
         &no_service_down_alert::NoServiceDownAlert,
         &rate_of_gauge::RateOfGauge,
         &rate_window_too_short::RateWindowTooShort,
