@@ -873,12 +873,13 @@ pub fn names_gauge(name: &str) -> bool {
         "_last_seen",
         "_last_seen_seconds",
     ];
-    // Words of byte gauges: how much memory or space is in use, free or allowed.
+    // Words of byte gauges: how much memory or space is in use, free or allowed. Not `_size`:
+    // `http_request_size_bytes` may be a native histogram, which `rate()` takes.
     const SIZE_WORDS: [&str; 9] = [
         "memory",
         "memstats_heap",
         "filesystem",
-        "_size",
+        "capacity",
         "avail",
         "_free",
         "_used",
@@ -1127,6 +1128,7 @@ mod tests {
             "http_requests_total",
             "node_network_receive_bytes",
             "junos_interface_transmit_bytes",
+            "http_request_size_bytes",
             "pg_stat_database_xact_commit",
             "container_memory_usage_bytes_total",
             "process_start_time_seconds",
