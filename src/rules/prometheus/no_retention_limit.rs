@@ -30,7 +30,10 @@ impl Rule for NoRetentionLimit {
                 if words.clone().any(|w| sets_retention(w)) {
                     continue;
                 }
-                let place = s.command.as_ref().map(|c| c.span).unwrap_or(image.span);
+                let place = match &s.command {
+                    Some(c) => command_key(file, &s.name, c.span).unwrap_or(c.span),
+                    None => image.span,
+                };
                 report(out, place, &format!("service `{}`", s.name), s.command.is_some());
             }
         }
@@ -81,6 +84,16 @@ fn is_prometheus_image(image: &str) -> bool {
 
 fn sets_retention(word: &str) -> bool {
     word.contains(RETENTION_FLAG)
+}
+
+/// The `command:` key of the Compose service `service` whose value is at `value`.
+fn command_key(file: &File, service: &str, value: Span) -> Option<Span> {
+    file.tree()?.docs.iter().find_map(|doc| {
+        let services = doc.get(doc.root.as_ref()?, "services")?;
+        let entry = doc.entries(services).into_iter().find(|e| e.key.as_str() == Some(service))?;
+        let command = doc.entries(&entry.value).into_iter().find(|e| e.key.as_str() == Some("command"))?;
+        (command.value.span == value).then_some(command.key.span)
+    })
 }
 
 /// The strings of a scalar or a sequence of scalars.
