@@ -823,6 +823,159 @@ fn find_action_end(body: &str) -> Option<usize> {
     None
 }
 
+/// The functions that read their samples as a counter: a drop is taken for a reset.
+const COUNTER_FUNCTIONS: [&str; 3] = ["rate", "irate", "increase"];
+
+/// A counter function over a selector whose metric name says it is a gauge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CounterCall {
+    pub function: &'static str,
+    pub metric: String,
+}
+
+/// Every `rate`/`irate`/`increase` over a selector of a metric [`names_gauge`] recognises.
+pub fn counter_calls_on_gauges(expr: &Expr) -> Vec<CounterCall> {
+    let mut out = Vec::new();
+    walk(expr, &mut |e| {
+        let Expr::Call(c) = e else { return };
+        if !COUNTER_FUNCTIONS.contains(&c.func.name) {
+            return;
+        }
+        for a in &c.args.args {
+            if let Expr::MatrixSelector(m) = a.as_ref() {
+                if let Some(name) = m.vs.name.as_deref().filter(|n| names_gauge(n)) {
+                    out.push(CounterCall {
+                        function: c.func.name,
+                        metric: name.to_string(),
+                    });
+                }
+            }
+        }
+    });
+    out
+}
+
+/// Whether a metric name says the metric is a gauge: `up`, or a suffix the naming conventions
+/// reserve for levels (a ratio, a percentage, a temperature, a timestamp, an info metric), or
+/// `_bytes` on a name that measures a size or memory. Never the mere absence of `_total`: old
+/// exporters name counters without it (`node_network_receive_bytes`,
+/// `junos_interface_transmit_bytes`), which is also why traffic `_bytes` stay out.
+pub fn names_gauge(name: &str) -> bool {
+    const LEVEL_SUFFIXES: [&str; 10] = [
+        "_ratio",
+        "_percent",
+        "_percentage",
+        "_celsius",
+        "_temperature",
+        "_info",
+        "_timestamp_seconds",
+        "_timestamp",
+        "_last_seen",
+        "_last_seen_seconds",
+    ];
+    // Words of byte gauges: how much memory or space is in use, free or allowed. Not `_size`:
+    // `http_request_size_bytes` may be a native histogram, which `rate()` takes.
+    const SIZE_WORDS: [&str; 9] = [
+        "memory",
+        "memstats_heap",
+        "filesystem",
+        "capacity",
+        "avail",
+        "_free",
+        "_used",
+        "_usage",
+        "_limit",
+    ];
+    let name = name.to_ascii_lowercase();
+    if name == "up" || LEVEL_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+        return true;
+    }
+    name.ends_with("_bytes") && SIZE_WORDS.iter().any(|w| name.contains(w))
+}
+
+/// A matcher of an `absent()` selector that no series can satisfy together with the selector's
+/// equality matcher on the same label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImpossibleMatcher {
+    pub function: &'static str,
+    pub label: String,
+    /// The value the equality matcher requires.
+    pub required: String,
+    /// The contradicting matcher as commonly written: `job="b"`.
+    pub matcher: String,
+}
+
+/// The selectors of `absent()` and `absent_over_time()` that can never match a series: one
+/// label is required to equal a value (the metric name counts as `__name__`) and another
+/// matcher on that label rejects exactly that value (`job="a", job="b"`, `job="a", job!="a"`,
+/// `job="", job=~".+"`). Selectors with `or` alternatives, and regexes the regex crate cannot
+/// read, are left alone.
+pub fn impossible_absent_selectors(expr: &Expr) -> Vec<ImpossibleMatcher> {
+    let mut out = Vec::new();
+    walk(expr, &mut |e| {
+        let Expr::Call(c) = e else { return };
+        if !matches!(c.func.name, "absent" | "absent_over_time") {
+            return;
+        }
+        let Some(arg) = c.args.args.first() else { return };
+        let vs = match arg.as_ref() {
+            Expr::VectorSelector(v) => v,
+            Expr::MatrixSelector(m) => &m.vs,
+            _ => return,
+        };
+        if !vs.matchers.or_matchers.is_empty() {
+            return;
+        }
+        let mut all: Vec<(&str, &MatchOp, &str)> = vs
+            .matchers
+            .matchers
+            .iter()
+            .map(|m| (m.name.as_str(), &m.op, m.value.as_str()))
+            .collect();
+        if let Some(name) = &vs.name {
+            all.insert(0, ("__name__", &MatchOp::Equal, name.as_str()));
+        }
+        for (i, (label, op, required)) in all.iter().enumerate() {
+            if !matches!(op, MatchOp::Equal) {
+                continue;
+            }
+            let clash = all.iter().enumerate().find(|(j, (l, op, v))| {
+                *j != i && l == label && (*j > i || !matches!(op, MatchOp::Equal)) && rejects(op, v, required) == Some(true)
+            });
+            if let Some((_, (l, op, v))) = clash {
+                out.push(ImpossibleMatcher {
+                    function: c.func.name,
+                    label: label.to_string(),
+                    required: required.to_string(),
+                    matcher: format!("{l}{}\"{v}\"", op_text(op)),
+                });
+                return;
+            }
+        }
+    });
+    out
+}
+
+/// Whether a matcher rejects `value`; `None` when its regex cannot be read.
+fn rejects(op: &MatchOp, pattern: &str, value: &str) -> Option<bool> {
+    let full = |p: &str| regex::Regex::new(&format!("^(?:{p})$")).ok().map(|r| r.is_match(value));
+    Some(match op {
+        MatchOp::Equal => pattern != value,
+        MatchOp::NotEqual => pattern == value,
+        MatchOp::Re(_) => !full(pattern)?,
+        MatchOp::NotRe(_) => full(pattern)?,
+    })
+}
+
+fn op_text(op: &MatchOp) -> &'static str {
+    match op {
+        MatchOp::Equal => "=",
+        MatchOp::NotEqual => "!=",
+        MatchOp::Re(_) => "=~",
+        MatchOp::NotRe(_) => "!~",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -954,5 +1107,61 @@ mod tests {
         assert_eq!(rate_compared_with_fraction(&e), None);
         let e = parse("rate(errors_total[5m]) > 5").unwrap();
         assert_eq!(rate_compared_with_fraction(&e), None);
+    }
+
+    #[test]
+    fn gauge_names() {
+        for g in [
+            "up",
+            "node_memory_MemAvailable_bytes",
+            "node_filesystem_avail_bytes",
+            "cpu_usage_ratio",
+            "disk_used_percent",
+            "node_hwmon_temp_celsius",
+            "kube_pod_info",
+            "process_start_time_seconds_timestamp",
+            "last_backup_timestamp_seconds",
+        ] {
+            assert!(names_gauge(g), "{g}");
+        }
+        for c in [
+            "http_requests_total",
+            "node_network_receive_bytes",
+            "junos_interface_transmit_bytes",
+            "http_request_size_bytes",
+            "pg_stat_database_xact_commit",
+            "container_memory_usage_bytes_total",
+            "process_start_time_seconds",
+            "upstream_errors",
+        ] {
+            assert!(!names_gauge(c), "{c}");
+        }
+        let e = parse("sum(rate(node_memory_Active_bytes[5m])) + increase(up{job=\"x\"}[1h]) + rate(x_total[5m]) + delta(cpu_ratio[5m])")
+            .unwrap();
+        let got: Vec<_> = counter_calls_on_gauges(&e).into_iter().map(|c| (c.function, c.metric)).collect();
+        assert_eq!(
+            got,
+            [("rate", "node_memory_Active_bytes".to_string()), ("increase", "up".to_string())]
+        );
+    }
+
+    #[test]
+    fn impossible_absent() {
+        let found = |q: &str| {
+            impossible_absent_selectors(&parse(q).unwrap())
+                .into_iter()
+                .map(|m| m.matcher)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(found(r#"absent(up{job="a", job="b"})"#), [r#"job="b""#]);
+        assert_eq!(found(r#"absent(up{job="a", job!="a"})"#), [r#"job!="a""#]);
+        assert_eq!(found(r#"absent(up{job!="a", job="a"})"#), [r#"job!="a""#]);
+        assert_eq!(found(r#"absent(up{job="", job=~".+"})"#), [r#"job=~".+""#]);
+        assert_eq!(found(r#"absent_over_time(up{job="api", job!~"a.*"}[5m])"#), [r#"job!~"a.*""#]);
+        assert_eq!(found(r#"absent({__name__="up", __name__="down"})"#), [r#"__name__="down""#]);
+        assert!(found(r#"absent(up{job="a", instance="b"})"#).is_empty());
+        assert!(found(r#"absent(up{job="a", job=~"a|b"})"#).is_empty());
+        assert!(found(r#"absent(up{job=~"a", job=~"b"})"#).is_empty());
+        assert!(found(r#"up{job="a", job="b"}"#).is_empty());
     }
 }

@@ -2,6 +2,7 @@
 //! prometheus.yml, and what they share: the rule file of a file, the scrape interval the
 //! project's prometheus.yml sets, and the fix that adds a key to a rule.
 
+mod absent_never_matches;
 mod alert_without_for;
 mod alert_without_runbook;
 mod alert_without_severity;
@@ -25,7 +26,9 @@ mod no_disk_alert;
 mod no_error_rate_alert;
 mod no_latency_alert;
 mod no_memory_alert;
+mod no_retention_limit;
 mod no_service_down_alert;
+mod rate_of_gauge;
 mod rate_window_too_short;
 mod ratio_of_series_to_itself;
 mod rule_file_not_loaded;
@@ -48,6 +51,7 @@ use std::time::Duration;
 /// This kind's rules, one sorted line each.
 pub fn rules() -> Vec<&'static dyn Rule> {
     vec![
+        &absent_never_matches::AbsentNeverMatches,
         &alert_without_for::AlertWithoutFor,
         &alert_without_runbook::AlertWithoutRunbook,
         &alert_without_severity::AlertWithoutSeverity,
@@ -71,7 +75,9 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &no_error_rate_alert::NoErrorRateAlert,
         &no_latency_alert::NoLatencyAlert,
         &no_memory_alert::NoMemoryAlert,
+        &no_retention_limit::NoRetentionLimit,
         &no_service_down_alert::NoServiceDownAlert,
+        &rate_of_gauge::RateOfGauge,
         &rate_window_too_short::RateWindowTooShort,
         &rule_file_not_loaded::RuleFileNotLoaded,
         &ratio_of_series_to_itself::RatioOfSeriesToItself,
