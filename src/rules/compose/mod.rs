@@ -258,8 +258,63 @@ pub(crate) fn report_services_lacking(
 ) {
     let Some(compose) = compose(file) else { return };
     for s in compose.services.iter().filter(|s| !s.extends && lacks(s)) {
-        out.report(s.key_span, message(s)).help(help);
+        if !set_by_production_overlay(file, out, s, &lacks) {
+            out.report(s.key_span, message(s)).help(help);
+        }
     }
+}
+
+/// A production overlay beside `file` (`compose.prod.yaml` beside `compose.yaml`,
+/// `docker-compose.production.yml` beside `docker-compose.yml`) gives `service` what `lacks`
+/// looks for: deployed with `-f base -f overlay`, the service has it. Override, dev and test
+/// files are not production and do not count.
+pub(crate) fn set_by_production_overlay(file: &File, out: &Sink, service: &Service, lacks: impl Fn(&Service) -> bool) -> bool {
+    let (dir, name) = split_path(file.path());
+    let Some(stem) = ["compose", "docker-compose"]
+        .into_iter()
+        .find(|stem| name.strip_prefix(stem).is_some_and(|ext| matches!(ext, ".yaml" | ".yml")))
+    else {
+        return false;
+    };
+    out.project()
+        .files
+        .iter()
+        .filter(|f| {
+            let (d, n) = split_path(f.path());
+            d == dir && is_production_overlay(stem, n)
+        })
+        .filter_map(compose)
+        .any(|overlay| overlay.services.iter().any(|o| o.name == service.name && !lacks(o)))
+}
+
+/// The Compose files `file` brings in with a top-level `include:`, among the run's files
+/// (paths relative to `file`'s folder).
+pub(crate) fn included_files(file: &File, out: &Sink) -> Vec<Arc<ComposeFile>> {
+    let Some(this) = compose(file) else { return Vec::new() };
+    let dir = split_path(file.path()).0;
+    this.includes
+        .iter()
+        .filter_map(|p| crate::model::project::normalize(&format!("{dir}/{p}")))
+        .filter_map(|p| out.project().file(&p))
+        .filter_map(compose)
+        .collect()
+}
+
+fn split_path(path: &str) -> (&str, &str) {
+    path.rsplit_once('/').unwrap_or(("", path))
+}
+
+/// `compose.prod.yaml`, `docker-compose-production.yml`: the base's name with a production
+/// word before the extension.
+fn is_production_overlay(stem: &str, name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let Some(rest) = lower.strip_prefix(stem).and_then(|r| r.strip_prefix(['.', '-'])) else {
+        return false;
+    };
+    let Some(middle) = rest.strip_suffix(".yaml").or_else(|| rest.strip_suffix(".yml")) else {
+        return false;
+    };
+    middle.contains("prod") && !crate::discover::is_non_production(&lower)
 }
 
 /// An Unsafe fix adding `key: value` as the service's first key, with its indentation; `None`
