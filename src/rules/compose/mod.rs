@@ -258,33 +258,44 @@ pub(crate) fn report_services_lacking(
 ) {
     let Some(compose) = compose(file) else { return };
     for s in compose.services.iter().filter(|s| !s.extends && lacks(s)) {
-        if !set_by_production_overlay(file, out, s, &lacks) {
+        if !judged_with_overlays(file, out, s, &lacks) {
             out.report(s.key_span, message(s)).help(help);
         }
     }
 }
 
-/// A production overlay beside `file` (`compose.prod.yaml` beside `compose.yaml`,
-/// `docker-compose.production.yml` beside `docker-compose.yml`) gives `service` what `lacks`
-/// looks for: deployed with `-f base -f overlay`, the service has it. Override, dev and test
-/// files are not production and do not count.
-pub(crate) fn set_by_production_overlay(file: &File, out: &Sink, service: &Service, lacks: impl Fn(&Service) -> bool) -> bool {
+/// A "missing X" finding on `service` belongs elsewhere, Compose combining `-f base -f
+/// overlay`: in a base file (`compose.yaml`, `docker-compose.yml`), a production overlay beside
+/// it (`compose.prod.yaml`, `docker-compose.production.yml`) gives the service what `lacks`
+/// looks for; in such an overlay, the base defines the service, and the finding is the base's
+/// (reported once, there). Override, dev and test files are not production and do not count.
+pub(crate) fn judged_with_overlays(file: &File, out: &Sink, service: &Service, lacks: impl Fn(&Service) -> bool) -> bool {
     let (dir, name) = split_path(file.path());
-    let Some(stem) = ["compose", "docker-compose"]
+    // The services named like `service` in the Compose files of the same folder that `keep`.
+    let beside = |keep: &dyn Fn(&str) -> bool| -> Vec<Service> {
+        let files = out.project().files.iter().filter(|f| {
+            let (d, n) = split_path(f.path());
+            d == dir && keep(n)
+        });
+        files
+            .filter_map(compose)
+            .flat_map(|c| c.services.iter().filter(|o| o.name == service.name).cloned().collect::<Vec<_>>())
+            .collect()
+    };
+    if let Some(stem) = base_stem(name) {
+        return beside(&|n| is_production_overlay(stem, n)).iter().any(|o| !lacks(o));
+    }
+    let overlay_of = |base: &str| base_stem(base).is_some_and(|stem| is_production_overlay(stem, name));
+    !beside(&overlay_of).is_empty()
+}
+
+const COMPOSE_STEMS: [&str; 2] = ["compose", "docker-compose"];
+
+/// `compose` for `compose.yaml`, `docker-compose` for `docker-compose.yml`: a base file.
+fn base_stem(name: &str) -> Option<&'static str> {
+    COMPOSE_STEMS
         .into_iter()
         .find(|stem| name.strip_prefix(stem).is_some_and(|ext| matches!(ext, ".yaml" | ".yml")))
-    else {
-        return false;
-    };
-    out.project()
-        .files
-        .iter()
-        .filter(|f| {
-            let (d, n) = split_path(f.path());
-            d == dir && is_production_overlay(stem, n)
-        })
-        .filter_map(compose)
-        .any(|overlay| overlay.services.iter().any(|o| o.name == service.name && !lacks(o)))
 }
 
 /// The Compose files `file` brings in with a top-level `include:`, among the run's files

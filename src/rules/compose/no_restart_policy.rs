@@ -1,4 +1,4 @@
-use super::{compose, insert_key_fix, set_by_production_overlay};
+use super::{compose, insert_key_fix, judged_with_overlays};
 use crate::model::compose::Service;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
@@ -14,7 +14,7 @@ impl Rule for NoRestartPolicy {
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some(compose) = compose(file) else { return };
         for s in compose.services.iter().filter(|s| lacks_restart(s)) {
-            if set_by_production_overlay(file, out, s, lacks_restart) {
+            if judged_with_overlays(file, out, s, lacks_restart) {
                 continue;
             }
             out.report(s.key_span, format!("service `{}` has no restart policy", s.name))
