@@ -25,6 +25,9 @@ pub struct ComposeFile {
     pub services: Vec<Service>,
     /// The top-level `version:` entry: (key span, span of the whole line including its newline).
     pub version: Option<(Span, Span)>,
+    /// The files of the top-level `include:`, as written (relative to this file's folder):
+    /// their services are part of the same application.
+    pub includes: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -200,6 +203,12 @@ impl FromFile for ComposeFile {
             };
             if let Some(e) = root.entry("version") {
                 out.version = Some((e.key.span, whole_line(file.text(), e.key.span.cover(e.value.span))));
+            }
+            // `include: [a.yaml, {path: b.yaml}, {path: [c.yaml, c.prod.yaml]}]`
+            for item in doc.get(root, "include").map(|n| doc.items(n)).unwrap_or_default() {
+                let paths = doc.get(item, "path").unwrap_or(item);
+                let paths = if paths.as_str().is_some() { vec![paths] } else { doc.items(paths) };
+                out.includes.extend(paths.into_iter().filter_map(Node::as_str).map(str::to_string));
             }
             let Some(services) = doc.get(root, "services") else {
                 continue;

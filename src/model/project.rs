@@ -560,7 +560,7 @@ fn program(df: &crate::syntax::dockerfile::Dockerfile, stage: &crate::syntax::do
 }
 
 /// `a/b/../c/./d` → `a/c/d`; `None` when it climbs out of the repository.
-fn normalize(path: &str) -> Option<String> {
+pub(crate) fn normalize(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for p in path.split('/') {
         match p {

@@ -1,6 +1,6 @@
-use super::compose;
+use super::{compose, included_files};
 use crate::diagnostic::{Edit, Fix};
-use crate::model::compose::{ComposeFile, Dependency};
+use crate::model::compose::{Dependency, Service};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 
@@ -15,39 +15,46 @@ impl Rule for DependsOnNotHealthy {
 
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some(compose) = compose(file) else { return };
+        let included = included_files(file, out);
+        // Services of included files are part of the application; their healthchecks count.
+        let find = |name: &str| -> Option<(&Service, bool)> {
+            let own = compose.services.iter().find(|o| o.name == name).map(|o| (o, true));
+            own.or_else(|| {
+                included
+                    .iter()
+                    .flat_map(|c| &c.services)
+                    .find(|o| o.name == name)
+                    .map(|o| (o, false))
+            })
+        };
         for s in &compose.services {
-            for d in s.depends_on.iter().filter(|d| waits_too_little(&compose, d)) {
-                out.report(
-                    d.span,
-                    format!(
-                        "service `{}` starts as soon as `{}` starts, not when it is healthy",
-                        s.name, d.service
-                    ),
-                )
-                .label(
-                    compose
-                        .services
-                        .iter()
-                        .find(|o| o.name == d.service)
-                        .and_then(|o| o.healthcheck.as_ref())
-                        .map_or(d.span, |h| h.key_span),
-                    "its healthcheck",
-                )
-                .help("use the long form with `condition: service_healthy`")
-                .fix_opt(wait_for_healthy(d));
+            for d in &s.depends_on {
+                let Some((target, here)) = find(&d.service) else { continue };
+                if !waits_too_little(target, d) {
+                    continue;
+                }
+                let report = out
+                    .report(
+                        d.span,
+                        format!(
+                            "service `{}` starts as soon as `{}` starts, not when it is healthy",
+                            s.name, d.service
+                        ),
+                    )
+                    .help("use the long form with `condition: service_healthy`")
+                    .fix_opt(wait_for_healthy(d));
+                // A label points into this file: a healthcheck of an included file is not shown.
+                if let Some(h) = target.healthcheck.as_ref().filter(|_| here) {
+                    report.label(h.key_span, "its healthcheck");
+                }
             }
         }
     }
 }
 
-/// The dependency has a healthcheck, and the condition does not wait for it.
-fn waits_too_little(compose: &ComposeFile, d: &Dependency) -> bool {
-    let has_healthcheck = compose
-        .services
-        .iter()
-        .find(|o| o.name == d.service)
-        .and_then(|o| o.healthcheck.as_ref())
-        .is_some_and(|h| !h.disabled);
+/// The dependency `target` has a healthcheck, and the condition does not wait for it.
+fn waits_too_little(target: &Service, d: &Dependency) -> bool {
+    let has_healthcheck = target.healthcheck.as_ref().is_some_and(|h| !h.disabled);
     let condition = d.condition.as_ref().map(|c| c.value.as_str());
     has_healthcheck && matches!(condition, None | Some("service_started"))
 }

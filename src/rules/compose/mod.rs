@@ -258,8 +258,74 @@ pub(crate) fn report_services_lacking(
 ) {
     let Some(compose) = compose(file) else { return };
     for s in compose.services.iter().filter(|s| !s.extends && lacks(s)) {
-        out.report(s.key_span, message(s)).help(help);
+        if !judged_with_overlays(file, out, s, &lacks) {
+            out.report(s.key_span, message(s)).help(help);
+        }
     }
+}
+
+/// A "missing X" finding on `service` belongs elsewhere, Compose combining `-f base -f
+/// overlay`: in a base file (`compose.yaml`, `docker-compose.yml`), a production overlay beside
+/// it (`compose.prod.yaml`, `docker-compose.production.yml`) gives the service what `lacks`
+/// looks for; in such an overlay, the base defines the service, and the finding is the base's
+/// (reported once, there). Override, dev and test files are not production and do not count.
+pub(crate) fn judged_with_overlays(file: &File, out: &Sink, service: &Service, lacks: impl Fn(&Service) -> bool) -> bool {
+    let (dir, name) = split_path(file.path());
+    // The services named like `service` in the Compose files of the same folder that `keep`.
+    let beside = |keep: &dyn Fn(&str) -> bool| -> Vec<Service> {
+        let files = out.project().files.iter().filter(|f| {
+            let (d, n) = split_path(f.path());
+            d == dir && keep(n)
+        });
+        files
+            .filter_map(compose)
+            .flat_map(|c| c.services.iter().filter(|o| o.name == service.name).cloned().collect::<Vec<_>>())
+            .collect()
+    };
+    if let Some(stem) = base_stem(name) {
+        return beside(&|n| is_production_overlay(stem, n)).iter().any(|o| !lacks(o));
+    }
+    let overlay_of = |base: &str| base_stem(base).is_some_and(|stem| is_production_overlay(stem, name));
+    !beside(&overlay_of).is_empty()
+}
+
+const COMPOSE_STEMS: [&str; 2] = ["compose", "docker-compose"];
+
+/// `compose` for `compose.yaml`, `docker-compose` for `docker-compose.yml`: a base file.
+fn base_stem(name: &str) -> Option<&'static str> {
+    COMPOSE_STEMS
+        .into_iter()
+        .find(|stem| name.strip_prefix(stem).is_some_and(|ext| matches!(ext, ".yaml" | ".yml")))
+}
+
+/// The Compose files `file` brings in with a top-level `include:`, among the run's files
+/// (paths relative to `file`'s folder).
+pub(crate) fn included_files(file: &File, out: &Sink) -> Vec<Arc<ComposeFile>> {
+    let Some(this) = compose(file) else { return Vec::new() };
+    let dir = split_path(file.path()).0;
+    this.includes
+        .iter()
+        .filter_map(|p| crate::model::project::normalize(&format!("{dir}/{p}")))
+        .filter_map(|p| out.project().file(&p))
+        .filter_map(compose)
+        .collect()
+}
+
+fn split_path(path: &str) -> (&str, &str) {
+    path.rsplit_once('/').unwrap_or(("", path))
+}
+
+/// `compose.prod.yaml`, `docker-compose-production.yml`: the base's name with a production
+/// word before the extension.
+fn is_production_overlay(stem: &str, name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let Some(rest) = lower.strip_prefix(stem).and_then(|r| r.strip_prefix(['.', '-'])) else {
+        return false;
+    };
+    let Some(middle) = rest.strip_suffix(".yaml").or_else(|| rest.strip_suffix(".yml")) else {
+        return false;
+    };
+    middle.contains("prod") && !crate::discover::is_non_production(&lower)
 }
 
 /// An Unsafe fix adding `key: value` as the service's first key, with its indentation; `None`

@@ -1,4 +1,4 @@
-use super::compose;
+use super::{compose, judged_with_overlays};
 use crate::model::compose::Service;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
@@ -15,6 +15,9 @@ impl Rule for NoLogRotation {
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some(compose) = compose(file) else { return };
         for s in compose.services.iter().filter(|s| !s.extends) {
+            if judged_with_overlays(file, out, s, |o| unbounded_logs(o).is_some()) {
+                continue;
+            }
             if let Some((span, message)) = unbounded_logs(s) {
                 out.report(span, message)
                     .help("set `logging: {driver: json-file, options: {max-size: \"10m\", max-file: \"3\"}}` (or use the `local` driver)");

@@ -1,4 +1,4 @@
-use super::{compose, insert_key_fix};
+use super::{compose, insert_key_fix, judged_with_overlays};
 use crate::model::compose::Service;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
@@ -14,6 +14,9 @@ impl Rule for NoRestartPolicy {
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some(compose) = compose(file) else { return };
         for s in compose.services.iter().filter(|s| lacks_restart(s)) {
+            if judged_with_overlays(file, out, s, lacks_restart) {
+                continue;
+            }
             out.report(s.key_span, format!("service `{}` has no restart policy", s.name))
                 .help("add `restart: unless-stopped` (or `on-failure`) so the service comes back after a crash or a reboot")
                 .fix_opt(insert_key_fix(s, "restart", "unless-stopped"));

@@ -1,4 +1,4 @@
-use super::{compose, is_app_service};
+use super::{compose, is_app_service, judged_with_overlays};
 use crate::model::compose::Service;
 use crate::model::env::is_tracing_var;
 use crate::model::File;
@@ -15,6 +15,9 @@ impl Rule for NoTracingEnv {
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some(compose) = compose(file) else { return };
         for s in compose.services.iter().filter(|s| lacks_tracing(s)) {
+            if judged_with_overlays(file, out, s, lacks_tracing) {
+                continue;
+            }
             out.report(
                 s.environment_key.unwrap_or(s.key_span),
                 format!("service `{}` configures no trace exporter", s.name),
