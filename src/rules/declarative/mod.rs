@@ -37,7 +37,7 @@ impl Declarative {
         }
         let schema = meta.check.as_ref().ok_or("a declarative rule needs `check:` (a JSON Schema)")?;
         let validator = jsonschema::validator_for(schema).map_err(|e| format!("`check:` is not a valid JSON Schema: {e}"))?;
-        if meta.set.is_some() == (meta.fix == crate::rules::catalog::FixKind::None) {
+        if meta.set.is_some() == (meta.fix == FixKind::None) {
             return Err("`set:` and `fix: safe|unsafe` go together".into());
         }
         if let Some(set) = &meta.set {
@@ -46,6 +46,27 @@ impl Declarative {
             }
         }
         Ok(Declarative { meta, selector, validator })
+    }
+
+    /// The edit that sets `set:` on a selected node, when the node is a tree node.
+    fn fix(&self, file: &File, place: &select::Place) -> Option<Fix> {
+        let set = self.meta.set.as_ref()?;
+        let node = place.node()?;
+        let path: Vec<&str> = set.path.split('.').collect();
+        let value = match &set.value {
+            serde_json::Value::String(s) => serde_json::to_string(s).ok()?,
+            other => other.to_string(),
+        };
+        let edit = crate::rules::k8s::set_path(file.text(), node, &path, &value)?;
+        Some(Fix {
+            description: format!("set `{}: {value}`", set.path),
+            applicability: if self.meta.fix == FixKind::Safe {
+                Applicability::Safe
+            } else {
+                Applicability::Unsafe
+            },
+            edits: vec![edit],
+        })
     }
 }
 
@@ -76,28 +97,6 @@ impl Rule for Declarative {
                     .fix_opt(fix.take());
             }
         });
-    }
-}
-
-impl Declarative {
-    fn fix(&self, file: &File, place: &select::Place) -> Option<Fix> {
-        let set = self.meta.set.as_ref()?;
-        let node = place.node()?;
-        let path: Vec<&str> = set.path.split('.').collect();
-        let value = match &set.value {
-            serde_json::Value::String(s) => serde_json::to_string(s).ok()?,
-            other => other.to_string(),
-        };
-        let edit = crate::rules::k8s::set_path(file.text(), node, &path, &value)?;
-        Some(Fix {
-            description: format!("set `{}: {value}`", set.path),
-            applicability: if self.meta.fix == FixKind::Safe {
-                Applicability::Safe
-            } else {
-                Applicability::Unsafe
-            },
-            edits: vec![edit],
-        })
     }
 }
 
