@@ -74,6 +74,12 @@ impl Dialect {
 /// The excuse of the tools written in Go (Prometheus, Alertmanager): their YAML decoder reads
 /// any scalar into a string field (`test: 2` is the string "2"), so a number or boolean where
 /// a string belongs is no error.
+/// A validation error in words, with the offending value masked: a value may be a secret, so the
+/// message names the place and the expectation, never the value.
+pub(crate) fn error_text(err: &ValidationError) -> String {
+    err.masked_with("the value").to_string()
+}
+
 pub(crate) fn go_scalar_as_string(err: &ValidationError) -> bool {
     match err.kind() {
         ValidationErrorKind::Type { kind } => {
@@ -209,7 +215,7 @@ fn explain(schema: &Value, dialect: &Dialect, err: &ValidationError, out: &mut V
             }
         }
         // The validator's own wording, with the value masked: a value may be a secret.
-        _ => push(None, format!("`{at}`: {}", err.masked_with("the value"))),
+        _ => push(None, format!("`{at}`: {}", error_text(err))),
     }
 }
 

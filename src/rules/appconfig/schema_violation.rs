@@ -47,7 +47,7 @@ impl Rule for SchemaViolation {
                 let Some(root) = &doc.root else { continue };
                 let value = to_json(doc, root);
                 for err in validator.iter_errors(&value).take(MAX_ERRORS) {
-                    let text = crate::rules::declarative::error_text(&err);
+                    let text = crate::rules::schema::error_text(&err);
                     let pointer = err.instance_path().to_string();
                     let span = node_at_pointer(doc, root, &pointer, unexpected_key(&text).as_deref());
                     let at = if pointer.is_empty() {

@@ -79,7 +79,7 @@ impl Rule for Declarative {
         select::each(self.selector, file, &mut |selected| {
             let mut fix = self.fix(file, &selected.place);
             for err in self.validator.iter_errors(&selected.value).take(MAX_ERRORS) {
-                let text = error_text(&err);
+                let text = crate::rules::schema::error_text(&err);
                 let pointer = err.instance_path().to_string();
                 let span = selected.place.span(&pointer, unexpected_key(&text).as_deref());
                 let at = if pointer.is_empty() {
@@ -97,16 +97,5 @@ impl Rule for Declarative {
                     .fix_opt(fix.take());
             }
         });
-    }
-}
-
-/// A validation error in words. The validator quotes the offending value, which may be a
-/// secret, so the value is named, never shown.
-pub fn error_text(err: &jsonschema::ValidationError) -> String {
-    let quoted = err.instance().to_string();
-    if quoted.len() > 2 {
-        err.to_string().replace(&quoted, "the value")
-    } else {
-        err.to_string()
     }
 }

@@ -208,18 +208,10 @@ fn report(obj: &Object, err: &ValidationError, out: &mut Sink) {
                 format!("`{place}` of {} must be one of {}", obj.describe(), allowed.join(", ")),
             )
         }
-        // The validator quotes the value; a Secret's value must never be printed, so the message
-        // names the place and the expectation only.
-        _ => {
-            let quoted = err.instance().to_string();
-            let text = err.to_string();
-            let text = if quoted.len() > 2 {
-                text.replace(&quoted, "the value")
-            } else {
-                text
-            };
-            (at(None), format!("`{place}` of {}: {text}", obj.describe()))
-        }
+        _ => (
+            at(None),
+            format!("`{place}` of {}: {}", obj.describe(), crate::rules::schema::error_text(err)),
+        ),
     };
     out.report(span, message)
         .help("correct the manifest: the API server rejects an object that does not match its schema");
