@@ -15,7 +15,7 @@ use super::File;
 use crate::kind::FileKind;
 use crate::source::Span;
 use crate::syntax::tree::{Document, Node};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A place in a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -231,6 +231,8 @@ struct Links {
     built_as: HashMap<String, Vec<usize>>,
     /// Images by folder name and by program name.
     named: HashMap<String, Vec<usize>>,
+    /// Image names of the Compose services that build theirs (`build:`), wherever the context.
+    built_names: HashSet<String>,
     /// The image each service and each container runs, index for index.
     service_image: Vec<Option<usize>>,
     container_image: Vec<Option<usize>>,
@@ -242,6 +244,12 @@ impl Links {
             by_path: g.images.iter().enumerate().map(|(i, img)| (img.path.clone(), i)).collect(),
             ..Links::default()
         };
+        links.built_names = g
+            .services
+            .iter()
+            .filter(|s| s.built)
+            .filter_map(|s| Some(image_name(s.image.as_deref()?).to_string()))
+            .collect();
         let by_dir: HashMap<&str, usize> = g.images.iter().enumerate().rev().map(|(i, img)| (img.dir.as_str(), i)).collect();
         let built: Vec<Option<usize>> = g
             .services
@@ -330,19 +338,25 @@ impl Graph {
             .collect()
     }
 
+    /// The repository image a runtime runs: the one a Compose service builds, else the one its
+    /// image reference names.
+    pub fn image_run_by(&self, runtime: &Runtime) -> Option<&Image> {
+        match runtime {
+            Runtime::Compose(s) => self
+                .image_of_service(s)
+                .or_else(|| s.image.as_deref().and_then(|i| self.image_for_ref(i))),
+            Runtime::Kube(c) => c.image.as_deref().and_then(|i| self.image_for_ref(i)),
+        }
+    }
+
     /// The application configs a runtime reads: files among `configs` that it bind-mounts, or
     /// that the repository image it runs copies in.
     pub fn configs_of<'f>(&self, runtime: &Runtime, configs: &'f [File]) -> Vec<&'f File> {
-        let mut sources: Vec<&str> = Vec::new();
-        let image = match runtime {
-            Runtime::Compose(s) => {
-                sources.extend(s.mounted.iter().map(String::as_str));
-                self.image_of_service(s)
-                    .or_else(|| s.image.as_deref().and_then(|i| self.image_for_ref(i)))
-            }
-            Runtime::Kube(c) => c.image.as_deref().and_then(|i| self.image_for_ref(i)),
+        let mut sources: Vec<&str> = match runtime {
+            Runtime::Compose(s) => s.mounted.iter().map(String::as_str).collect(),
+            Runtime::Kube(_) => Vec::new(),
         };
-        sources.extend(image.iter().flat_map(|i| i.copied.iter().map(String::as_str)));
+        sources.extend(self.image_run_by(runtime).iter().flat_map(|i| i.copied.iter().map(String::as_str)));
         let covers = |path: &str| {
             sources
                 .iter()
@@ -378,11 +392,7 @@ impl Graph {
         if name.is_empty() {
             return false;
         }
-        let built_by_compose = self
-            .services
-            .iter()
-            .any(|s| s.built && s.image.as_deref().map(image_name) == Some(name));
-        built_by_compose || self.links.named.contains_key(name)
+        self.links.built_names.contains(name) || self.links.named.contains_key(name)
     }
 }
 

@@ -113,13 +113,8 @@ fn grace_period(runtime: &Runtime) -> Option<(Duration, Option<At>)> {
 /// repository image it runs that it does not override.
 fn shutdown_vars<'g>(g: &'g Graph, runtime: &Runtime<'g>) -> Vec<&'g SetVar> {
     let own = runtime.env();
-    let image = match runtime {
-        Runtime::Compose(s) => g
-            .image_of_service(s)
-            .or_else(|| s.image.as_deref().and_then(|i| g.image_for_ref(i))),
-        Runtime::Kube(c) => c.image.as_deref().and_then(|i| g.image_for_ref(i)),
-    };
-    let inherited = image
+    let inherited = g
+        .image_run_by(runtime)
         .map(|i| i.env.as_slice())
         .unwrap_or_default()
         .iter()
