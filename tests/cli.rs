@@ -153,8 +153,8 @@ fn show_files_lists_kinds_and_skips() {
     assert!(listing.contains("examples/demo/README.md\tskipped:"), "{listing}");
 }
 
-/// Files no parser should choke on. Each must end in a finding or nothing, never a crash.
-fn hostile(dir: &Path) {
+/// A "billion laughs" document (9^9 nodes once expanded) whose last lines are `tail`.
+fn alias_bomb(tail: &str) -> String {
     let mut bomb = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
     for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
         .iter()
@@ -164,8 +164,32 @@ fn hostile(dir: &Path) {
             "{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
         ));
     }
-    bomb.push_str("services:\n  x:\n    <<: *i\n    image: nginx:1\n");
-    fs::write(dir.join("compose.yaml"), bomb).expect("write");
+    bomb + tail
+}
+
+/// Files no parser should choke on. Each must end in a finding or nothing, never a crash.
+/// Returns the alias bombs it wrote.
+fn hostile(dir: &Path) -> Vec<&'static str> {
+    fs::create_dir_all(dir.join("config")).expect("mkdir");
+    // One bomb for each kind of YAML file andon reads: each walks its documents its own way.
+    let bombs = [
+        ("compose.yaml", "services:\n  x:\n    <<: *i\n    image: nginx:1\n"),
+        ("config/production.yaml", "password: *i\n"),
+        (
+            "alerts.rules.yml",
+            "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        labels: *i\n",
+        ),
+        ("prometheus.yml", "scrape_configs:\n  - job_name: j\n    static_configs: *i\n"),
+        (
+            "alertmanager.yml",
+            "route:\n  receiver: r\nreceivers:\n  - name: r\n    webhook_configs: *i\n",
+        ),
+        ("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: *i\n"),
+    ];
+    for (path, tail) in bombs {
+        fs::write(dir.join(path), alias_bomb(tail)).expect("write");
+    }
+    let bomb_paths = bombs.iter().map(|(path, _)| *path).collect();
     fs::write(
         dir.join("deep.yaml"),
         format!(
@@ -176,7 +200,6 @@ fn hostile(dir: &Path) {
     )
     .expect("write");
     fs::write(dir.join("deep.json"), "[".repeat(200_000)).expect("write");
-    fs::create_dir_all(dir.join("config")).expect("mkdir");
     fs::write(dir.join("config/production.toml"), format!("a = {}", "[".repeat(100_000))).expect("write");
     fs::write(dir.join("Dockerfile"), b"FROM scratch\x00\x01\x02binary").expect("write");
     fs::write(dir.join("Dockerfile.utf16"), [0xFFu8, 0xFE, b'F', 0, b'R', 0]).expect("write");
@@ -190,19 +213,28 @@ fn hostile(dir: &Path) {
         let _ = std::os::unix::fs::symlink("missing-target", dir.join("dangling.yaml"));
         let _ = Command::new("mkfifo").arg(dir.join("pipe.yaml")).status();
     }
+    bomb_paths
 }
 
 #[test]
 fn hostile_inputs_become_findings_not_crashes() {
     let dir = tempfile::tempdir().expect("tmp");
-    hostile(dir.path());
+    let bombs = hostile(dir.path());
     let out = run_in(dir.path(), &["check", "--format", "json", "--show-files"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(matches!(out.status.code(), Some(0 | 1)), "exit {:?}: {err}", out.status.code());
     let names = rules_in(&json_of(&out));
     assert!(names.iter().any(|n| n == "andon/unreadable-file"), "{names:?}");
     assert!(names.iter().any(|n| n == "andon/parse-error"), "{names:?}");
-    assert!(names.iter().any(|n| n == "andon/alias-bomb"), "{names:?}");
+    let report = json_of(&out);
+    for bomb in bombs {
+        let reported = report["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|d| d["name"] == "andon/alias-bomb" && d["path"] == bomb);
+        assert!(reported, "{bomb} is reported as an alias bomb");
+    }
     assert!(err.contains("pipe.yaml\tskipped"), "FIFO skipped: {err}");
     assert!(!err.contains("panicked"), "{err}");
 }

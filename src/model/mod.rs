@@ -103,8 +103,11 @@ impl File {
         if let Some(hit) = self.lock_models().get(&id) {
             return hit.downcast_ref::<Option<Arc<T>>>().cloned().flatten();
         }
-        // Built outside the lock: a model may ask for another model of the same file.
-        let built: Option<Arc<T>> = T::build(self).map(Arc::new);
+        // Built outside the lock: a model may ask for another model of the same file. An alias
+        // bomb has none: models follow aliases, and that would not end (andon/alias-bomb
+        // reports the file).
+        let bomb = self.tree().is_some_and(|t| t.docs.iter().any(|d| d.is_alias_bomb()));
+        let built: Option<Arc<T>> = if bomb { None } else { T::build(self).map(Arc::new) };
         self.lock_models().entry(id).or_insert_with(|| Arc::new(built.clone()));
         built
     }

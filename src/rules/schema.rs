@@ -14,10 +14,6 @@ use std::sync::OnceLock;
 /// Most errors reported per file: past a few, the file is simply not of the kind.
 const MAX_ERRORS: usize = 20;
 
-/// Expanded nodes past which a document is not converted for validation (andon/alias-bomb's
-/// threshold: such a document is reported as a bomb).
-const EXPANSION_LIMIT: u64 = 100_000;
-
 /// A bundled schema (for the keys an object accepts) and its compiled validator.
 pub(crate) struct Schema {
     schema: Value,
@@ -108,7 +104,7 @@ pub(crate) fn validate(file: &File, dialect: &Dialect, out: &mut Sink) {
     for doc in &tree.docs {
         let Some(root) = &doc.root else { continue };
         // An alias bomb is andon/alias-bomb's finding; expanding it here would exhaust memory.
-        if doc.expanded_size() > EXPANSION_LIMIT {
+        if doc.is_alias_bomb() {
             continue;
         }
         let value = to_json(doc, root);

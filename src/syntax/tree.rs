@@ -57,6 +57,10 @@ pub struct Node {
 pub const ALIAS_DEPTH_BUDGET: usize = 32;
 /// Most entries that one merged map may yield, whatever `<<:` nests.
 pub const MERGE_ENTRY_BUDGET: usize = 10_000;
+/// Expanded nodes above which a document is an alias bomb ("billion laughs"): rules that
+/// follow aliases through the whole document pass it over, and andon/alias-bomb reports it
+/// (go-yaml refuses much less).
+pub const EXPANSION_LIMIT: u64 = 100_000;
 
 impl Node {
     pub fn scalar(value: impl Into<String>, style: ScalarStyle, span: Span) -> Node {
@@ -291,6 +295,12 @@ impl Document {
             .into_iter()
             .find(|e| e.key.as_str() == Some(key))
             .map(|e| self.resolve(&e.value))
+    }
+
+    /// Whether expanding every alias would exceed [`EXPANSION_LIMIT`] nodes: walking such a
+    /// document alias by alias would hang and converting it would exhaust memory.
+    pub fn is_alias_bomb(&self) -> bool {
+        !self.anchors.is_empty() && self.expanded_size() > EXPANSION_LIMIT
     }
 
     /// How many nodes the document holds once every alias is expanded, counted without

@@ -1,13 +1,10 @@
 use crate::model::File;
 use crate::rules::{Rule, Sink};
-use crate::syntax::tree::{Node, NodeKind};
+use crate::syntax::tree::{Node, NodeKind, EXPANSION_LIMIT};
 
 /// Documents whose aliases expand far beyond their written size: a "billion laughs" that would
 /// exhaust the memory of any tool that expands them (Kubernetes and Compose do).
 pub struct AliasBomb;
-
-/// Expanded nodes above which a document is reported (go-yaml refuses much less).
-const EXPANSION_LIMIT: u64 = 100_000;
 
 impl Rule for AliasBomb {
     fn name(&self) -> &'static str {
@@ -18,7 +15,7 @@ impl Rule for AliasBomb {
         let Some(tree) = file.tree() else { return };
         for doc in &tree.docs {
             let Some(root) = &doc.root else { continue };
-            if doc.anchors.is_empty() || doc.expanded_size() <= EXPANSION_LIMIT {
+            if !doc.is_alias_bomb() {
                 continue;
             }
             let mut first_alias = None;

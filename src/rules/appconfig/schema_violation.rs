@@ -43,7 +43,7 @@ impl Rule for SchemaViolation {
             let Ok(validator) = jsonschema::validator_for(&mapped.schema) else {
                 continue;
             };
-            for doc in &tree.docs {
+            for doc in tree.docs.iter().filter(|d| !d.is_alias_bomb()) {
                 let Some(root) = &doc.root else { continue };
                 let value = to_json(doc, root);
                 for err in validator.iter_errors(&value).take(MAX_ERRORS) {
