@@ -178,8 +178,38 @@ pub struct KubeService {
     pub labels: BTreeMap<String, String>,
     pub selector: BTreeMap<String, String>,
     pub annotations: BTreeMap<String, String>,
-    /// (name, port, targetPort as written) of each port.
-    pub ports: Vec<(Option<String>, Option<i64>, Option<String>)>,
+    pub ports: Vec<KubePort>,
+}
+
+/// One of a Service's `spec.ports`.
+#[derive(Clone, Debug)]
+pub struct KubePort {
+    pub name: Option<String>,
+    pub port: Option<i64>,
+    /// `targetPort` as written (a number or a container port's name).
+    pub target: Option<String>,
+    /// Where traffic is sent: the `targetPort` value, or `port` when there is none.
+    pub at: At,
+}
+
+impl KubeService {
+    /// Whether the Service sends traffic to the pods of container `c`.
+    pub fn fronts(&self, c: &Container) -> bool {
+        self.namespace == c.namespace && !self.selector.is_empty() && self.selector.iter().all(|(k, v)| c.pod_labels.get(k) == Some(v))
+    }
+
+    /// The container port number a Service port sends traffic to in container `c`: its
+    /// `targetPort` as a number, or the number of the container port so named, or the `port`.
+    pub fn target_number(&self, p: &KubePort, c: &Container) -> Option<i64> {
+        match p.target.as_deref() {
+            None => p.port,
+            Some(t) => t.parse().ok().or_else(|| {
+                c.ports
+                    .iter()
+                    .find_map(|(name, number, _)| (name.as_deref() == Some(t)).then_some(*number).flatten())
+            }),
+        }
+    }
 }
 
 /// A prometheus.yml scrape job.
@@ -807,14 +837,17 @@ fn kube_service(path: &str, obj: &Object) -> KubeService {
             items
                 .iter()
                 .map(|p| {
-                    let target = p
-                        .get("targetPort")
-                        .and_then(|t| t.as_str().map(str::to_string).or_else(|| int_value(t).map(|i| i.to_string())));
-                    (
-                        p.get("name").and_then(Node::as_str).map(str::to_string),
-                        p.get("port").and_then(int_value),
+                    let target_node = p.get("targetPort");
+                    let target = target_node.and_then(|t| t.as_str().map(str::to_string).or_else(|| int_value(t).map(|i| i.to_string())));
+                    KubePort {
+                        name: p.get("name").and_then(Node::as_str).map(str::to_string),
+                        port: p.get("port").and_then(int_value),
                         target,
-                    )
+                        at: At {
+                            path: path.to_string(),
+                            span: target_node.or_else(|| p.get("port")).map_or(p.span, |n| n.span),
+                        },
+                    }
                 })
                 .collect()
         })

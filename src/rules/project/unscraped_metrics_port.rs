@@ -78,11 +78,7 @@ pub(super) fn container_port_scraped(g: &Graph, c: &Container, name: Option<&str
     if g.monitors.iter().any(|m| m.pods && m.selects(&c.namespace, &c.pod_labels)) {
         return true;
     }
-    let fronting: Vec<&KubeService> = g
-        .kube_services
-        .iter()
-        .filter(|s| s.namespace == c.namespace && !s.selector.is_empty() && s.selector.iter().all(|(k, v)| c.pod_labels.get(k) == Some(v)))
-        .collect();
+    let fronting: Vec<&KubeService> = g.kube_services.iter().filter(|s| s.fronts(c)).collect();
     let by_monitor = fronting
         .iter()
         .any(|s| g.monitors.iter().any(|m| !m.pods && m.selects(&s.namespace, &s.labels)));
@@ -92,12 +88,12 @@ pub(super) fn container_port_scraped(g: &Graph, c: &Container, name: Option<&str
     let service_ports: Vec<(&str, Option<i64>)> = fronting
         .iter()
         .flat_map(|s| {
-            s.ports.iter().filter_map(|(_, port, target)| {
-                let target_is_this = match target.as_deref() {
-                    None => port.is_some() && *port == number,
+            s.ports.iter().filter_map(|p| {
+                let target_is_this = match p.target.as_deref() {
+                    None => p.port.is_some() && p.port == number,
                     Some(t) => Some(t) == name || t.parse::<i64>().ok().is_some_and(|n| Some(n) == number),
                 };
-                (target_is_this || (name.is_none() && number.is_none())).then_some((s.name.as_str(), *port))
+                (target_is_this || (name.is_none() && number.is_none())).then_some((s.name.as_str(), p.port))
             })
         })
         .collect();
