@@ -4,7 +4,10 @@
 use super::{File, FromFile};
 use crate::kind::FileKind;
 use crate::source::Span;
+use crate::syntax::promql;
 use crate::syntax::tree::{Document, Node, ScalarStyle};
+use promql_parser::parser::Expr;
+use std::sync::OnceLock;
 
 /// A string value with the span of its value and of its key.
 #[derive(Clone, Debug, PartialEq)]
@@ -74,12 +77,24 @@ pub enum RuleKind {
 }
 
 /// The `expr:` of a rule.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct RuleExpr {
     pub text: String,
     pub span: Span,
     pub key: Span,
     pub style: ScalarStyle,
+    /// The parsed expression, worked out once for the many rules that read it.
+    parsed: OnceLock<Result<Expr, String>>,
+}
+
+impl RuleExpr {
+    /// The expression parsed as PromQL, or the parser's error.
+    pub fn parsed(&self) -> Result<&Expr, &str> {
+        self.parsed
+            .get_or_init(|| promql::parse(&self.text))
+            .as_ref()
+            .map_err(String::as_str)
+    }
 }
 
 /// One alerting or recording rule.
@@ -210,6 +225,7 @@ fn build_rule(doc: &Document, r: &Node) -> Option<PromRule> {
             span: v.span,
             key: e.key.span,
             style: v.as_scalar().map(|s| s.style).unwrap_or(ScalarStyle::Plain),
+            parsed: OnceLock::new(),
         }
     });
     let keys = key_places(r);

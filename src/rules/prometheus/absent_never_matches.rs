@@ -1,7 +1,7 @@
 use super::{each_rule, expr_token_span};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
-use crate::syntax::promql::{impossible_absent_selectors, parse};
+use crate::syntax::promql::impossible_absent_selectors;
 
 /// `absent()` of a selector no series can match is always 1: the alert fires forever and says
 /// nothing about the target it was meant to watch.
@@ -15,8 +15,8 @@ impl Rule for AbsentNeverMatches {
     fn check_file(&self, file: &File, out: &mut Sink) {
         each_rule(file, &mut |_, rule| {
             let Some(expr) = &rule.expr else { return };
-            let Ok(parsed) = parse(&expr.text) else { return };
-            for m in impossible_absent_selectors(&parsed) {
+            let Ok(parsed) = expr.parsed() else { return };
+            for m in impossible_absent_selectors(parsed) {
                 // Written as printed, or with single quotes; else at the function's name.
                 let place = [m.matcher.clone(), m.matcher.replace('"', "'")]
                     .iter()

@@ -1,7 +1,7 @@
 use super::{each_rule, expr_token_span};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
-use crate::syntax::promql::{nan_comparisons, parse};
+use crate::syntax::promql::nan_comparisons;
 
 /// NaN equals nothing, itself included: `x == NaN` keeps no series (the alert never fires) and
 /// `x != NaN` keeps every one.
@@ -15,8 +15,8 @@ impl Rule for ComparisonWithNan {
     fn check_file(&self, file: &File, out: &mut Sink) {
         each_rule(file, &mut |_, rule| {
             let Some(expr) = &rule.expr else { return };
-            let Ok(parsed) = parse(&expr.text) else { return };
-            for op in nan_comparisons(&parsed) {
+            let Ok(parsed) = expr.parsed() else { return };
+            for op in nan_comparisons(parsed) {
                 let outcome = if op == "==" {
                     "keeps no series: the rule never yields anything"
                 } else {

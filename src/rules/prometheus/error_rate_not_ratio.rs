@@ -17,8 +17,8 @@ impl Rule for ErrorRateNotRatio {
     fn check_file(&self, file: &File, out: &mut Sink) {
         each_alert(file, &mut |rule| {
             let Some(expr) = &rule.expr else { return };
-            let Ok(parsed) = promql::parse(&expr.text) else { return };
-            let Some((metric, threshold)) = promql::rate_compared_with_fraction(&parsed) else {
+            let Ok(parsed) = expr.parsed() else { return };
+            let Some((metric, threshold)) = promql::rate_compared_with_fraction(parsed) else {
                 return;
             };
             if !is_error_metric(&metric) || !speaks_of_ratio(rule) {

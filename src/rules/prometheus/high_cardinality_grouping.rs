@@ -46,9 +46,9 @@ impl Rule for HighCardinalityGrouping {
         let options: Options = out.options();
         each_rule(file, &mut |_, rule| {
             let Some(expr) = &rule.expr else { return };
-            let Ok(parsed) = promql::parse(&expr.text) else { return };
+            let Ok(parsed) = expr.parsed() else { return };
             let mut seen = Vec::new();
-            for g in promql::groupings(&parsed) {
+            for g in promql::groupings(parsed) {
                 for label in g.by.iter().filter(|l| is_listed(l, &options.labels)) {
                     if seen.contains(label) {
                         continue;

@@ -16,8 +16,8 @@ impl Rule for HistogramQuantileWithoutRate {
     fn check_file(&self, file: &File, out: &mut Sink) {
         each_rule(file, &mut |_, rule| {
             let Some(expr) = &rule.expr else { return };
-            let Ok(parsed) = promql::parse(&expr.text) else { return };
-            if let Some(metric) = promql::quantiles_without_rate(&parsed).into_iter().next() {
+            let Ok(parsed) = expr.parsed() else { return };
+            if let Some(metric) = promql::quantiles_without_rate(parsed).into_iter().next() {
                 let suggestion = if metric.ends_with("_bucket") {
                     metric.clone()
                 } else {

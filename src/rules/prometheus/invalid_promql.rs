@@ -1,7 +1,7 @@
 use super::rule_file;
+use crate::model::prometheus::RuleExpr;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
-use crate::syntax::promql;
 
 /// An expression Prometheus cannot parse makes it refuse the whole rule file at load or reload.
 pub struct InvalidPromql;
@@ -15,7 +15,7 @@ impl Rule for InvalidPromql {
         let Some(rf) = rule_file(file) else { return };
         for rule in rf.groups.iter().flat_map(|g| &g.rules) {
             let Some(expr) = &rule.expr else { continue };
-            if let Err(message) = check(&expr.text) {
+            if let Err(message) = check(expr) {
                 out.report(expr.span, format!("`expr` of `{}` is not valid PromQL: {message}", rule.name.value))
                     .help("fix the expression (`promtool check rules` shows the same error); Prometheus refuses the whole file until then");
             }
@@ -23,9 +23,9 @@ impl Rule for InvalidPromql {
     }
 }
 
-fn check(expr: &str) -> Result<(), String> {
-    if expr.trim().is_empty() {
-        return Err("the expression is empty".into());
+fn check(expr: &RuleExpr) -> Result<(), &str> {
+    if expr.text.trim().is_empty() {
+        return Err("the expression is empty");
     }
-    promql::parse(expr).map(|_| ())
+    expr.parsed().map(|_| ())
 }

@@ -373,20 +373,20 @@ impl Category {
 
     /// Recognised from the metric names and functions of the expression, and from the alert's
     /// name (an alert named for the category is taken at its word).
-    fn matches(self, alert_name: &str, expr: &str) -> bool {
+    fn matches(self, alert_name: &str, expr: &RuleExpr) -> bool {
         let name = alert_name.to_ascii_lowercase();
-        let parsed = crate::syntax::promql::parse(expr).ok();
+        let parsed = expr.parsed().ok();
         let metrics: Vec<String> = parsed
             .as_ref()
-            .map(crate::syntax::promql::metric_names)
+            .map(|e| crate::syntax::promql::metric_names(e))
             .unwrap_or_default()
             .into_iter()
             .map(|m| m.to_ascii_lowercase())
             .collect();
-        let functions = parsed.as_ref().map(crate::syntax::promql::function_names).unwrap_or_default();
+        let functions = parsed.map(crate::syntax::promql::function_names).unwrap_or_default();
         let metric = |words: &[&str]| metrics.iter().any(|m| words.iter().any(|w| m.contains(w)));
         let named = |words: &[&str]| words.iter().any(|w| name.contains(w));
-        let text = expr.to_ascii_lowercase();
+        let text = expr.text.to_ascii_lowercase();
         match self {
             Category::ServiceDown => {
                 metrics.iter().any(|m| m == "up" || m == "probe_success")
@@ -420,7 +420,7 @@ pub(crate) fn report_missing_category(project: &Project, out: &mut Sink, categor
             .iter()
             .flat_map(|g| &g.rules)
             .filter(|r| r.is_alert())
-            .any(|r| r.expr.as_ref().is_some_and(|e| category.matches(&r.name.value, &e.text)))
+            .any(|r| r.expr.as_ref().is_some_and(|e| category.matches(&r.name.value, e)))
     });
     if present {
         return;

@@ -108,9 +108,9 @@ impl Rule for RateWindowTooShort {
         for (file, rf) in rule_files(project.files) {
             for rule in rf.groups.iter().flat_map(|g| &g.rules) {
                 let Some(expr) = &rule.expr else { continue };
-                let Ok(parsed) = promql::parse(&expr.text) else { continue };
+                let Ok(parsed) = expr.parsed() else { continue };
                 let mut seen = BTreeSet::new();
-                for call in short_windows(&parsed, &intervals, default, options.factor) {
+                for call in short_windows(parsed, &intervals, default, options.factor) {
                     let window = format_duration(call.window);
                     if !seen.insert((call.function, window.clone())) {
                         continue;

@@ -15,8 +15,8 @@ impl Rule for RatioOfSeriesToItself {
     fn check_file(&self, file: &File, out: &mut Sink) {
         each_rule(file, &mut |_, rule| {
             let Some(expr) = &rule.expr else { return };
-            let Ok(parsed) = promql::parse(&expr.text) else { return };
-            if let Some(metric) = promql::self_ratios(&parsed).into_iter().next() {
+            let Ok(parsed) = expr.parsed() else { return };
+            if let Some(metric) = promql::self_ratios(parsed).into_iter().next() {
                 out.report(
                     expr_token_span(file, expr, &metric),
                     format!(

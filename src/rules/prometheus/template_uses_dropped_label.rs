@@ -1,7 +1,7 @@
 use super::{each_alert, template_place};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
-use crate::syntax::promql::{output_labels, parse, template_label_uses, LabelSet};
+use crate::syntax::promql::{output_labels, template_label_uses, LabelSet};
 
 /// `$labels` in an alert's templates holds the labels of the series the expression returns: a
 /// label the expression aggregates away (`sum by (job)` then `$labels.instance`) renders as an
@@ -16,8 +16,8 @@ impl Rule for TemplateUsesDroppedLabel {
     fn check_file(&self, file: &File, out: &mut Sink) {
         each_alert(file, &mut |rule| {
             let Some(expr) = &rule.expr else { return };
-            let Ok(parsed) = parse(&expr.text) else { return };
-            let labels = output_labels(&parsed);
+            let Ok(parsed) = expr.parsed() else { return };
+            let labels = output_labels(parsed);
             for pair in rule.labels.iter().chain(&rule.annotations) {
                 for used in template_label_uses(&pair.value) {
                     if labels.has(&used.name) || used.name == "__name__" {
