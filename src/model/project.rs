@@ -248,6 +248,8 @@ pub struct Graph {
     pub kube_services: Vec<KubeService>,
     pub jobs: Vec<ScrapeJob>,
     pub monitors: Vec<Monitor>,
+    /// Where the production app configs are among the files the graph was built from.
+    app_configs: Vec<usize>,
     links: Links,
 }
 
@@ -333,8 +335,9 @@ impl Links {
 impl Graph {
     pub fn build(files: &[File]) -> Graph {
         let mut g = Graph::default();
-        for file in files {
+        for (i, file) in files.iter().enumerate() {
             match file.kind {
+                FileKind::AppConfig(_) if file.production => g.app_configs.push(i),
                 FileKind::Dockerfile => g.images.extend(image(file)),
                 FileKind::Compose => g.services.extend(services(file)),
                 FileKind::Kubernetes => kubernetes(file, &mut g),
@@ -368,6 +371,14 @@ impl Graph {
             .collect()
     }
 
+    /// Every Compose service and Kubernetes container of the run, whatever image it runs.
+    pub fn every_runtime(&self) -> impl Iterator<Item = Runtime<'_>> {
+        self.services
+            .iter()
+            .map(Runtime::Compose)
+            .chain(self.containers.iter().map(Runtime::Kube))
+    }
+
     /// The repository image a runtime runs: the one a Compose service builds, else the one its
     /// image reference names.
     pub fn image_run_by(&self, runtime: &Runtime) -> Option<&Image> {
@@ -379,9 +390,10 @@ impl Graph {
         }
     }
 
-    /// The application configs a runtime reads: files among `configs` that it bind-mounts, or
-    /// that the repository image it runs copies in.
-    pub fn configs_of<'f>(&self, runtime: &Runtime, configs: &'f [File]) -> Vec<&'f File> {
+    /// The production application configs a runtime reads: files that it bind-mounts, or that
+    /// the repository image it runs copies in. `files` are those the graph was built from
+    /// ([`crate::rules::Project::configs_of`] passes them).
+    pub(crate) fn configs_of<'f>(&self, runtime: &Runtime, files: &'f [File]) -> Vec<&'f File> {
         let mut sources: Vec<&str> = match runtime {
             Runtime::Compose(s) => s.mounted.iter().map(String::as_str).collect(),
             Runtime::Kube(_) => Vec::new(),
@@ -392,9 +404,10 @@ impl Graph {
                 .iter()
                 .any(|s| s.is_empty() || path == *s || path.strip_prefix(*s).is_some_and(|rest| rest.starts_with('/')))
         };
-        configs
+        self.app_configs
             .iter()
-            .filter(|f| matches!(f.kind, FileKind::AppConfig(_)) && covers(f.path()))
+            .filter_map(|&i| files.get(i))
+            .filter(|f| covers(f.path()))
             .collect()
     }
 

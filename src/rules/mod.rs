@@ -18,7 +18,7 @@ pub mod prometheus;
 pub(crate) mod schema;
 
 use crate::diagnostic::{Diagnostic, Fix, Label, Severity};
-use crate::model::project::Graph;
+use crate::model::project::{Graph, Runtime};
 use crate::model::repo::RepoIndex;
 use crate::model::File;
 use crate::source::Span;
@@ -62,6 +62,12 @@ impl<'a> Project<'a> {
     /// The project graph, built on first use and shared by every rule of the run.
     pub fn graph(&self) -> &Graph {
         self.graph.get_or_init(|| Graph::build(self.files))
+    }
+
+    /// The production application configs a Compose service or Kubernetes container reads
+    /// (bind-mounted, or copied into the repository image it runs).
+    pub fn configs_of(&self, runtime: &Runtime) -> Vec<&File> {
+        self.graph().configs_of(runtime, self.files)
     }
 }
 

@@ -1,5 +1,4 @@
 use crate::model::project::{At, Container, Graph, Image, Runtime};
-use crate::model::File;
 use crate::rules::appconfig::each_setting;
 use crate::rules::{Project, Rule, Sink};
 
@@ -16,14 +15,9 @@ impl Rule for PortNotExposed {
 
     fn check_project(&self, project: &Project, out: &mut Sink) {
         let g = project.graph();
-        let runtimes = g
-            .services
-            .iter()
-            .map(Runtime::Compose)
-            .chain(g.containers.iter().map(Runtime::Kube));
-        for runtime in runtimes {
+        for runtime in g.every_runtime() {
             let image = g.image_run_by(&runtime).filter(|i| !i.exposes.is_empty() && !i.exposes_unknown);
-            let listens = listen_ports(g, &runtime, project.files);
+            let listens = listen_ports(project, &runtime);
             if image.is_none() && listens.is_empty() {
                 continue;
             }
@@ -129,10 +123,10 @@ struct Listen {
 /// The ports the production app configs a runtime reads tell the application to listen on.
 /// Empty unless one of them names the main listener: a config that only sets a metrics or admin
 /// port says nothing of where the application serves its traffic.
-fn listen_ports(g: &Graph, runtime: &Runtime, files: &[File]) -> Vec<Listen> {
+fn listen_ports(project: &Project, runtime: &Runtime) -> Vec<Listen> {
     let mut found = Vec::new();
     let mut main = false;
-    for file in g.configs_of(runtime, files).into_iter().filter(|f| f.production) {
+    for file in project.configs_of(runtime) {
         each_setting(file, |setting| {
             let Some(port) = listen_port(
                 &setting.path,

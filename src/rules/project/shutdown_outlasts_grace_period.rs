@@ -1,5 +1,4 @@
 use crate::model::project::{At, Graph, Runtime, SetVar};
-use crate::model::File;
 use crate::rules::appconfig::each_setting;
 use crate::rules::{Project, Rule, Sink};
 use crate::syntax::promql::parse_duration;
@@ -17,15 +16,10 @@ impl Rule for ShutdownOutlastsGracePeriod {
 
     fn check_project(&self, project: &Project, out: &mut Sink) {
         let g = project.graph();
-        let runtimes = g
-            .services
-            .iter()
-            .map(Runtime::Compose)
-            .chain(g.containers.iter().map(Runtime::Kube));
-        for runtime in runtimes {
+        for runtime in g.every_runtime() {
             let Some((grace, setting)) = grace_period(&runtime) else { continue };
             let mut timeouts = env_timeouts(g, &runtime);
-            timeouts.extend(config_timeouts(g, &runtime, project.files));
+            timeouts.extend(config_timeouts(project, &runtime));
             for (name, timeout, at) in timeouts {
                 if timeout < grace {
                     continue;
@@ -69,9 +63,9 @@ fn env_timeouts(g: &Graph, runtime: &Runtime) -> Vec<Timeout> {
 
 /// Shutdown timeouts in the production app configs the runtime reads (mounted, or copied into
 /// its image).
-fn config_timeouts(g: &Graph, runtime: &Runtime, files: &[File]) -> Vec<Timeout> {
+fn config_timeouts(project: &Project, runtime: &Runtime) -> Vec<Timeout> {
     let mut out = Vec::new();
-    for file in g.configs_of(runtime, files).into_iter().filter(|f| f.production) {
+    for file in project.configs_of(runtime) {
         each_setting(file, |setting| {
             let key = setting.path.join(".");
             if !is_shutdown_timeout(&key.replace(['.', '-'], "_")) {
