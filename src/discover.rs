@@ -247,9 +247,25 @@ pub fn is_non_production(path: &str) -> bool {
     let name = lower_name(&lower);
     let dirs: Vec<&str> = lower.split('/').collect();
     let in_dir = |d: &str| dirs.iter().rev().skip(1).any(|x| *x == d);
-    let dev_suffix = [".example", ".sample", ".template", ".dev", ".development", ".local", ".test"];
+    let dev_suffix = [
+        ".example",
+        ".sample",
+        ".template",
+        ".dev",
+        "-dev",
+        ".development",
+        ".local",
+        ".test",
+        ".debug",
+        "-debug",
+    ];
+    // Dockerfiles carry the variant in the name, with no extension after it (`Dockerfile-dev`,
+    // `Dockerfile.debug`, `debug.Dockerfile`).
     name.contains(".dev.")
         || name.contains("-dev.")
+        || name.contains(".debug.")
+        || name.starts_with("dev.")
+        || name.starts_with("debug.")
         || name.contains(".local.")
         || name.contains("override")
         || dev_suffix.iter().any(|s| name.ends_with(s))
@@ -301,6 +317,12 @@ mod tests {
         assert!(is_non_production("compose.local.yaml"));
         assert!(is_non_production(".env.development"));
         assert!(!is_non_production(".env.production"));
+        assert!(is_non_production("src/cart/Dockerfile.debug"));
+        assert!(is_non_production("Dockerfile-dev"));
+        assert!(is_non_production("debug.Dockerfile"));
+        assert!(is_non_production("compose.debug.yaml"));
+        assert!(!is_non_production("Dockerfile.prod"));
+        assert!(!is_non_production("devices/Dockerfile"));
         assert!(!is_non_production("k8s/deployment.yaml"));
     }
 }
