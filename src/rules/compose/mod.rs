@@ -114,19 +114,24 @@ pub(crate) fn service_named(file: &File, out: &Sink, name: &str) -> Option<Named
         })
 }
 
-/// The base file Compose reads before `file` when `file` is its default override:
-/// `compose.yaml` (or `.yml`) for `compose.override.yaml`, `docker-compose.yml` for
-/// `docker-compose.override.yml`, in the same folder.
+/// The base file Compose reads before `file` when `file` is a default override
+/// (`compose.override.yaml`, `docker-compose.override.yml`, …): the first of Compose's default
+/// file names present in the same folder, in Compose's order.
 fn base_of_override(file: &File, out: &Sink) -> Option<Arc<ComposeFile>> {
+    const OVERRIDES: [&str; 4] = [
+        "compose.override.yml",
+        "compose.override.yaml",
+        "docker-compose.override.yml",
+        "docker-compose.override.yaml",
+    ];
+    const BASES: [&str; 4] = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
     let (dir, name) = split_path(file.path());
-    let stem = COMPOSE_STEMS.into_iter().find(|stem| {
-        name.strip_prefix(stem)
-            .and_then(|r| r.strip_prefix(".override"))
-            .is_some_and(|ext| matches!(ext, ".yaml" | ".yml"))
-    })?;
-    let base = out.project().files.iter().find(|f| {
-        let (d, n) = split_path(f.path());
-        d == dir && base_stem(n) == Some(stem)
+    if !OVERRIDES.contains(&name) {
+        return None;
+    }
+    let base = BASES.iter().find_map(|b| {
+        let path = if dir.is_empty() { b.to_string() } else { format!("{dir}/{b}") };
+        out.project().file(&path)
     })?;
     compose(base, out)
 }
