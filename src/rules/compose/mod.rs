@@ -339,10 +339,11 @@ pub(crate) fn report_services_lacking(
 
 /// A "missing X" finding on `service` belongs elsewhere: in the base of its `extends:` when
 /// that lacks it too (reported once, where the base is written and the fix goes); or, Compose
-/// combining `-f base -f overlay`, in a base file (`compose.yaml`, `docker-compose.yml`), a production overlay beside
-/// it (`compose.prod.yaml`, `docker-compose.production.yml`) gives the service what `lacks`
-/// looks for; in such an overlay, the base defines the service, and the finding is the base's
-/// (reported once, there). Override, dev and test files are not production and do not count.
+/// combining `-f base -f overlay`, in a base file (`compose.yaml`, `docker-compose.yml`), a
+/// production overlay beside it (`compose.prod.yaml`, `docker-compose.production.yml`) gives
+/// the service what `lacks` looks for; in such an overlay, the base defines the service, and
+/// the finding is the base's (reported once, there). Override, dev and test files are not
+/// production and do not count.
 pub(crate) fn judged_elsewhere(file: &File, out: &Sink, service: &Service, lacks: impl Fn(&Service) -> bool) -> bool {
     if service.base.as_deref().is_some_and(&lacks) {
         return true;
@@ -382,6 +383,8 @@ fn included_files(file: &File, out: &Sink) -> Vec<Arc<ComposeFile>> {
     let dir = split_path(file.path()).0;
     this.includes
         .iter()
+        // Like `extends: {file: …}`, a path that leaves the repository is not followed.
+        .filter(|p| !p.starts_with(['/', '~', '\\']) && !p.contains('$'))
         .filter_map(|p| crate::model::project::normalize(&format!("{dir}/{p}")))
         .filter_map(|p| out.project().file(&p))
         .filter_map(|f| compose(f, out))
