@@ -41,10 +41,20 @@ pub struct Service {
     pub image: Option<Spanned<String>>,
     /// A `build:` section: the image is built from this repository.
     pub build: bool,
-    /// `extends:` another service that andon could not merge (one in another file): fields may
-    /// come from elsewhere. An `extends:` of a service of the same file is merged as Compose
-    /// merges it, for the fields production checks read, and leaves this false.
+    /// `extends:` another service that andon could not merge: fields may come from elsewhere.
+    /// An `extends:` of a service of the same file is merged as Compose merges it, for the
+    /// fields production checks read, and leaves this false; one of a service in another file
+    /// stays true here until [`merge_across_files`] finds that file among the run's.
     pub extends: bool,
+    /// The `extends: {file: …, service: …}` still to merge, this service's own or one its
+    /// same-file base carries (a chain).
+    pub extends_file: Option<ExtendsRef>,
+    /// Which of the fields rules report at were taken from an `extends:` base: written there,
+    /// judged there.
+    pub from_base: FromBase,
+    /// The base of its `extends:`, merged as the service sees it: a field that both lack is
+    /// missing in the base, where adding it fixes every service built on it.
+    pub base: Option<Box<Service>>,
     /// The image inherited through `extends:` (its span is in the base service), when the
     /// service names none itself: what the service runs, without reporting the base's image
     /// twice.
@@ -84,6 +94,25 @@ pub struct Service {
     pub tmpfs: Vec<String>,
     /// `profiles:` — the service only starts when one of them is enabled.
     pub profiles: Vec<String>,
+}
+
+/// `extends: {file: common.yaml, service: web}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExtendsRef {
+    /// As written, relative to the folder of the file that names it.
+    pub file: String,
+    pub service: String,
+    /// The `extends` key of the service that names it.
+    pub span: Span,
+}
+
+/// Fields of a service that come from the base of its `extends:`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FromBase {
+    pub healthcheck: bool,
+    pub logging: bool,
+    pub entrypoint: bool,
+    pub command: bool,
 }
 
 /// One published or exposed port of `ports:`.
@@ -216,8 +245,13 @@ impl FromFile for ComposeFile {
             let mut read = Vec::new();
             for e in doc.entries(services) {
                 let Some(name) = e.key.as_str() else { continue };
-                if let Some(s) = read_service(doc, file.text(), name, e.key.span, &e.value) {
-                    let base = doc.get(&e.value, "extends").and_then(|x| same_file_base(doc, x));
+                if let Some(mut s) = read_service(doc, file.text(), name, e.key.span, &e.value) {
+                    let extends = doc
+                        .entries(doc.resolve(&e.value))
+                        .into_iter()
+                        .find(|x| x.key.as_str() == Some("extends"));
+                    let base = extends.as_ref().and_then(|x| same_file_base(doc, &x.value));
+                    s.extends_file = extends.and_then(|x| other_file_base(doc, &x.value, x.key.span));
                     read.push((s, base));
                 }
             }
@@ -237,6 +271,15 @@ fn same_file_base(doc: &Document, node: &Node) -> Option<String> {
         return None;
     }
     doc.get(node, "service").and_then(Node::as_str).map(str::to_string)
+}
+
+/// `extends: {file: …, service: …}`.
+fn other_file_base(doc: &Document, node: &Node, span: Span) -> Option<ExtendsRef> {
+    Some(ExtendsRef {
+        file: doc.get(node, "file")?.as_str()?.to_string(),
+        service: doc.get(node, "service")?.as_str()?.to_string(),
+        span,
+    })
 }
 
 /// Merges each service that extends another of the same file with its base, chains included
@@ -268,36 +311,53 @@ fn resolve_extends(mut read: Vec<(Service, Option<String>)>) -> Vec<Service> {
         .collect()
 }
 
-/// Compose's merge of a base service into one that extends it, for the fields the checks
-/// read: the service's own values win, lists are joined.
+/// Compose's merge of a base service into one that extends it (the spec's merge rules, which
+/// `-f base -f overlay` follows too), for the fields the checks read: the service's own values
+/// win (`command`, `entrypoint` and the healthcheck are replaced whole), lists are joined,
+/// `ports`, `volumes` and `secrets` unique by target. `depends_on` is not inherited. A base that
+/// itself still extends a service of another file passes that reference on.
 fn inherit(s: &mut Service, base: &Service) {
-    fn take<T: Clone>(own: &mut Option<T>, base: &Option<T>) {
+    fn take<T: Clone>(own: &mut Option<T>, base: &Option<T>) -> bool {
+        let taken = own.is_none() && base.is_some();
         if own.is_none() {
             own.clone_from(base);
         }
+        taken
     }
     fn join<T: Clone>(own: &mut Vec<T>, base: &[T], same: impl Fn(&T, &T) -> bool) {
         let extra: Vec<T> = base.iter().filter(|b| !own.iter().any(|o| same(o, b))).cloned().collect();
         own.extend(extra);
     }
-    s.extends = false;
+    s.extends = base.extends;
+    s.base = Some(Box::new(base.clone()));
+    if s.extends_file.is_none() {
+        s.extends_file.clone_from(&base.extends_file);
+    }
     if s.image.is_none() {
         s.inherited_image = base.image.clone().or_else(|| base.inherited_image.clone());
         s.build |= base.build;
     }
     take(&mut s.restart, &base.restart);
     s.deploy_restart_policy |= base.deploy_restart_policy;
-    take(&mut s.healthcheck, &base.healthcheck);
+    s.from_base.healthcheck |= take(&mut s.healthcheck, &base.healthcheck);
     take(&mut s.limits.cpus, &base.limits.cpus);
     take(&mut s.limits.memory, &base.limits.memory);
     take(&mut s.limits.resources_key, &base.limits.resources_key);
-    take(&mut s.logging, &base.logging);
+    s.from_base.logging |= take(&mut s.logging, &base.logging);
+    // Both set `logging:`: the mappings merge, the base's options filling what the service omits.
+    if let (Some(own), Some(b)) = (&mut s.logging, &base.logging) {
+        let driver = |l: &Logging| l.driver.as_ref().map_or("json-file", |d| d.value.as_str()).to_string();
+        if own.driver.is_none() || driver(own) == driver(b) {
+            take(&mut own.driver, &b.driver);
+            join(&mut own.options, &b.options, |x, y| x.0 == y.0);
+        }
+    }
     take(&mut s.user, &base.user);
     take(&mut s.read_only, &base.read_only);
     take(&mut s.stop_grace_period, &base.stop_grace_period);
     take(&mut s.ulimit_nofile, &base.ulimit_nofile);
-    take(&mut s.entrypoint, &base.entrypoint);
-    take(&mut s.command, &base.command);
+    s.from_base.entrypoint |= take(&mut s.entrypoint, &base.entrypoint);
+    s.from_base.command |= take(&mut s.command, &base.command);
     take(&mut s.environment_key, &base.environment_key);
     s.init |= base.init;
     let base_env: Vec<EnvEntry> = base
@@ -323,6 +383,141 @@ fn inherit(s: &mut Service, base: &Service) {
     join(&mut s.cap_drop, &base.cap_drop, |a, b| a.value == b.value);
     join(&mut s.security_opt, &base.security_opt, |a, b| a.value == b.value);
     join(&mut s.secrets, &base.secrets, |a, b| a.value == b.value);
+}
+
+/// The longest chain of `extends:` across files followed; a longer one is left unmerged.
+const MAX_EXTENDS_DEPTH: usize = 16;
+
+/// `compose` (the model of the file at repository path `path`) with each service that
+/// extends a service of another file merged with it as Compose merges it, chains included;
+/// `None` when no service does. `lookup` gives the model of another file of the run by its
+/// repository path.
+///
+/// The other file is looked for among the run's files only, never read from disk: only `app`
+/// reads files, a reference never leads out of what the user asked andon to check, and the
+/// base's own problems are reported in that file when it is checked. A reference that leaves
+/// the repository (`../`, an absolute path), names a file or service the run does not have, a
+/// variable, or a cycle leaves the service unmerged (`extends` true: the checks of missing
+/// fields skip it), silently: Compose reports those itself when it loads the file.
+///
+/// Merged values are written in another file: their spans are moved to the `extends` key, so
+/// that no span ever points into the wrong file, and [`FromBase`], inherited volumes and
+/// environment entries say they are the base's to report.
+pub fn merge_across_files(
+    path: &str,
+    compose: &ComposeFile,
+    lookup: &dyn Fn(&str) -> Option<std::sync::Arc<ComposeFile>>,
+) -> Option<ComposeFile> {
+    if !compose.services.iter().any(|s| s.extends_file.is_some()) {
+        return None;
+    }
+    let mut out = compose.clone();
+    for s in out.services.iter_mut() {
+        let Some(r) = s.extends_file.clone() else { continue };
+        let mut seen = vec![(path.to_string(), s.name.clone())];
+        let Some(base) = base_in_other_file(path, &r, lookup, &mut seen) else {
+            continue;
+        };
+        inherit(s, &moved_to(base, r.span));
+        s.extends_file = None;
+    }
+    Some(out)
+}
+
+/// The service `r` names, itself merged with what it extends in turn; `None` when any link of
+/// the chain is missing, leaves the repository or loops back.
+fn base_in_other_file(
+    from: &str,
+    r: &ExtendsRef,
+    lookup: &dyn Fn(&str) -> Option<std::sync::Arc<ComposeFile>>,
+    seen: &mut Vec<(String, String)>,
+) -> Option<Service> {
+    if r.file.starts_with(['/', '~', '\\']) || r.file.contains('$') || seen.len() > MAX_EXTENDS_DEPTH {
+        return None;
+    }
+    let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let path = super::project::normalize(&format!("{dir}/{}", r.file))?;
+    if seen.iter().any(|(p, n)| *p == path && *n == r.service) {
+        return None;
+    }
+    seen.push((path.clone(), r.service.clone()));
+    let compose = lookup(&path)?;
+    let mut base = compose.services.iter().find(|b| b.name == r.service)?.clone();
+    if let Some(next) = base.extends_file.clone() {
+        let further = base_in_other_file(&path, &next, lookup, seen)?;
+        inherit(&mut base, &moved_to(further, next.span));
+        base.extends_file = None;
+    }
+    (!base.extends).then_some(base)
+}
+
+/// Merges `base`, a service written in another file (a base file under its override), into
+/// `s` as Compose merges them, the base's spans moved to `at` in `s`'s file.
+pub fn merge_from_other_file(s: &mut Service, base: &Service, at: Span) {
+    inherit(s, &moved_to(base.clone(), at));
+}
+
+/// `base` with every span it holds moved to `at`: values written in another file, attributed
+/// in this one to the `extends` key that brings them in.
+fn moved_to(mut base: Service, at: Span) -> Service {
+    fn move_opt<T>(v: &mut Option<Spanned<T>>, at: Span) {
+        if let Some(v) = v {
+            v.span = at;
+        }
+    }
+    fn move_all<T>(v: &mut [Spanned<T>], at: Span) {
+        for v in v {
+            v.span = at;
+        }
+    }
+    base.key_span = at;
+    base.insert_at = None;
+    move_opt(&mut base.image, at);
+    move_opt(&mut base.inherited_image, at);
+    move_opt(&mut base.restart, at);
+    move_opt(&mut base.user, at);
+    move_opt(&mut base.read_only, at);
+    move_opt(&mut base.privileged, at);
+    move_opt(&mut base.network_mode, at);
+    move_opt(&mut base.stop_grace_period, at);
+    move_opt(&mut base.entrypoint, at);
+    move_opt(&mut base.command, at);
+    move_opt(&mut base.limits.cpus, at);
+    move_opt(&mut base.limits.memory, at);
+    base.limits.resources_key = base.limits.resources_key.map(|_| at);
+    base.ulimit_nofile = base.ulimit_nofile.map(|_| at);
+    base.environment_key = base.environment_key.map(|_| at);
+    move_all(&mut base.env_files, at);
+    move_all(&mut base.cap_add, at);
+    move_all(&mut base.cap_drop, at);
+    move_all(&mut base.security_opt, at);
+    move_all(&mut base.secrets, at);
+    for e in &mut base.environment {
+        e.key_span = at;
+        e.value_span = e.value_span.map(|_| at);
+    }
+    for p in &mut base.ports {
+        p.span = at;
+    }
+    for v in &mut base.volumes {
+        v.span = at;
+    }
+    for d in &mut base.depends_on {
+        d.span = at;
+        move_opt(&mut d.condition, at);
+    }
+    if let Some(h) = &mut base.healthcheck {
+        h.key_span = at;
+        move_opt(&mut h.test, at);
+    }
+    if let Some(l) = &mut base.logging {
+        l.key_span = at;
+        move_opt(&mut l.driver, at);
+        for (_, v) in &mut l.options {
+            v.span = at;
+        }
+    }
+    base
 }
 
 /// The lines `span` covers, newline included, when nothing else shares them but a comment.

@@ -6,7 +6,7 @@
 //! It is built from the files of a run (`Graph::build`), once, on first use by a rule
 //! ([`crate::rules::Project::graph`]).
 
-use super::compose::{ComposeFile, ImageRef};
+use super::compose::{merge_across_files, ComposeFile, ImageRef};
 use super::env::EnvVars;
 use super::k8s::{int_value, Manifests, Object};
 use super::prometheus::PromConfig;
@@ -339,7 +339,7 @@ impl Graph {
             match file.kind {
                 FileKind::AppConfig(_) if file.production => g.app_configs.push(i),
                 FileKind::Dockerfile => g.images.extend(image(file)),
-                FileKind::Compose => g.services.extend(services(file)),
+                FileKind::Compose => g.services.extend(services(file, files)),
                 FileKind::Kubernetes => kubernetes(file, &mut g),
                 FileKind::PrometheusConfig => g.jobs.extend(jobs(file)),
                 _ => {}
@@ -627,10 +627,14 @@ pub(crate) fn normalize(path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn services(file: &File) -> Vec<Service> {
-    let Some(compose) = file.model::<ComposeFile>() else {
+/// The services of a Compose file, each `extends:` of a service in another file of the run
+/// merged in (its healthcheck, user and grace period count for the runtime).
+fn services(file: &File, files: &[File]) -> Vec<Service> {
+    let Some(own) = file.model::<ComposeFile>() else {
         return Vec::new();
     };
+    let lookup = |path: &str| files.iter().find(|f| f.path() == path).and_then(|f| f.model::<ComposeFile>());
+    let compose = merge_across_files(file.path(), &own, &lookup).map_or(own, std::sync::Arc::new);
     let tree = file.tree();
     let doc = tree.and_then(|t| t.docs.iter().find(|d| d.root.is_some()));
     let dir = parent(file.path());

@@ -27,7 +27,7 @@ impl Rule for DangerousCapability {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        let Some(compose) = compose(file) else { return };
+        let Some(compose) = compose(file, out) else { return };
         for s in &compose.services {
             for c in s.cap_add.iter().filter(|c| is_dangerous(&c.value)) {
                 out.report(c.span, format!("service `{}` adds capability {}", s.name, c.value))

@@ -14,10 +14,11 @@ impl Rule for DataWithoutNamedVolume {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        let Some(compose) = compose(file) else { return };
+        let Some(compose) = compose(file, out) else { return };
         for s in compose.services.iter().filter(|s| !s.extends) {
-            let Some((image, dirs)) = data_dirs(s) else { continue };
-            if !keeps_data(image, s) || persisted(s, dirs) || for_tests(s) {
+            let Some(dirs) = unpersisted(s) else { continue };
+            // The base of an `extends:` that keeps no volume either is reported where it is written.
+            if s.base.as_deref().is_some_and(|b| unpersisted(b).is_some()) {
                 continue;
             }
             let anonymous = s.volumes.iter().find(|v| !v.inherited && v.source.is_none() && covers_any(v, dirs));
@@ -36,6 +37,12 @@ impl Rule for DataWithoutNamedVolume {
             ));
         }
     }
+}
+
+/// The data directories of a data store that keeps its data there with no volume on them.
+fn unpersisted(s: &Service) -> Option<&'static [&'static str]> {
+    let (image, dirs) = data_dirs(s)?;
+    (keeps_data(image, s) && !persisted(s, dirs) && !for_tests(s)).then_some(dirs)
 }
 
 /// A service started only under a test or development profile holds throwaway data.

@@ -1,4 +1,4 @@
-use super::{compose, included_files};
+use super::{compose, service_named, Named};
 use crate::diagnostic::{Edit, Fix};
 use crate::model::compose::{Dependency, Service};
 use crate::model::File;
@@ -14,23 +14,13 @@ impl Rule for DependsOnNotHealthy {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        let Some(compose) = compose(file) else { return };
-        let included = included_files(file, out);
-        // Services of included files are part of the application; their healthchecks count.
-        let find = |name: &str| -> Option<(&Service, bool)> {
-            let own = compose.services.iter().find(|o| o.name == name).map(|o| (o, true));
-            own.or_else(|| {
-                included
-                    .iter()
-                    .flat_map(|c| &c.services)
-                    .find(|o| o.name == name)
-                    .map(|o| (o, false))
-            })
-        };
+        let Some(compose) = compose(file, out) else { return };
         for s in &compose.services {
             for d in &s.depends_on {
-                let Some((target, here)) = find(&d.service) else { continue };
-                if !waits_too_little(target, d) {
+                let Some(Named { service: target, here }) = service_named(file, out, &d.service) else {
+                    continue;
+                };
+                if !waits_too_little(&target, d) {
                     continue;
                 }
                 let report = out
@@ -43,8 +33,8 @@ impl Rule for DependsOnNotHealthy {
                     )
                     .help("use the long form with `condition: service_healthy`")
                     .fix_opt(wait_for_healthy(d));
-                // A label points into this file: a healthcheck of an included file is not shown.
-                if let Some(h) = target.healthcheck.as_ref().filter(|_| here) {
+                // A label points into this file: a healthcheck written elsewhere is not shown.
+                if let Some(h) = target.healthcheck.as_ref().filter(|_| here && !target.from_base.healthcheck) {
                     report.label(h.key_span, "its healthcheck");
                 }
             }

@@ -12,7 +12,7 @@ impl Rule for DockerSocketMounted {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        let Some(compose) = compose(file) else { return };
+        let Some(compose) = compose(file, out) else { return };
         for s in &compose.services {
             for v in s.volumes.iter().filter(|v| !v.inherited && is_docker_socket(v)) {
                 out.report(v.span, format!("service `{}` mounts the Docker socket", s.name))

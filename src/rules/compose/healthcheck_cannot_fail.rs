@@ -11,8 +11,9 @@ impl Rule for HealthcheckCannotFail {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        let Some(compose) = compose(file) else { return };
-        for s in &compose.services {
+        let Some(compose) = compose(file, out) else { return };
+        // A healthcheck taken from an `extends:` base is reported once, in the base.
+        for s in compose.services.iter().filter(|s| !s.from_base.healthcheck) {
             let Some(test) = s.healthcheck.as_ref().and_then(|h| h.test.as_ref()) else {
                 continue;
             };

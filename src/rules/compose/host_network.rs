@@ -12,7 +12,7 @@ impl Rule for HostNetwork {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        let Some(compose) = compose(file) else { return };
+        let Some(compose) = compose(file, out) else { return };
         for s in &compose.services {
             if let Some(n) = s.network_mode.as_ref().filter(|n| n.value == "host") {
                 out.report(n.span, format!("service `{}` shares the host's network", s.name))

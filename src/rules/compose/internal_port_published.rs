@@ -25,7 +25,7 @@ impl Rule for InternalPortPublished {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        let Some(compose) = compose(file) else { return };
+        let Some(compose) = compose(file, out) else { return };
         let options: Options = out.options();
         for s in &compose.services {
             if s.network_mode.as_ref().is_some_and(|n| n.value == "host") {

@@ -26,7 +26,7 @@ mod writable_root_filesystem;
 
 use super::{Rule, Sink};
 use crate::diagnostic::{Edit, Fix};
-use crate::model::compose::{ComposeFile, ImageRef, Service};
+use crate::model::compose::{merge_across_files, merge_from_other_file, ComposeFile, ImageRef, Service};
 use crate::model::File;
 use std::sync::Arc;
 
@@ -58,9 +58,82 @@ pub fn rules() -> Vec<&'static dyn Rule> {
     ]
 }
 
-/// The Compose model of `file`, or `None` for other kinds.
-pub(crate) fn compose(file: &File) -> Option<Arc<ComposeFile>> {
-    file.model::<ComposeFile>()
+/// The Compose model of `file`, or `None` for other kinds, with each `extends:` of a service
+/// in another file of the run merged in (see [`merge_across_files`]).
+pub(crate) fn compose(file: &File, out: &Sink) -> Option<Arc<ComposeFile>> {
+    let own = file.model::<ComposeFile>()?;
+    let project = out.project();
+    let lookup = |path: &str| project.file(path).and_then(|f| f.model::<ComposeFile>());
+    match merge_across_files(file.path(), &own, &lookup) {
+        Some(merged) => Some(Arc::new(merged)),
+        None => Some(own),
+    }
+}
+
+/// A service another one names (`depends_on`), as Compose sees it when it runs `file`.
+pub(crate) struct Named {
+    pub service: Service,
+    /// Defined in `file` alone, so its spans are `file`'s; a service of an included file, or
+    /// one an override file completes from its base, is not.
+    pub here: bool,
+}
+
+/// The service called `name` in the application `file` belongs to: `file`'s own, else one of a
+/// file its top-level `include:` brings in. In an override file (`compose.override.yaml`), which
+/// Compose never runs alone, the service is the base's merged with the override's. A base file
+/// is judged without its override: production runs it alone.
+pub(crate) fn service_named(file: &File, out: &Sink, name: &str) -> Option<Named> {
+    let compose = compose(file, out)?;
+    let own = compose.services.iter().find(|s| s.name == name);
+    let base = base_of_override(file, out).and_then(|b| b.services.iter().find(|s| s.name == name).cloned());
+    match (own, base) {
+        (Some(o), Some(b)) => {
+            let mut merged = o.clone();
+            merge_from_other_file(&mut merged, &b, o.key_span);
+            return Some(Named {
+                service: merged,
+                here: false,
+            });
+        }
+        (Some(o), None) => {
+            return Some(Named {
+                service: o.clone(),
+                here: true,
+            })
+        }
+        (None, Some(b)) => return Some(Named { service: b, here: false }),
+        (None, None) => {}
+    }
+    included_files(file, out)
+        .iter()
+        .flat_map(|c| &c.services)
+        .find(|s| s.name == name)
+        .map(|s| Named {
+            service: s.clone(),
+            here: false,
+        })
+}
+
+/// The base file Compose reads before `file` when `file` is a default override
+/// (`compose.override.yaml`, `docker-compose.override.yml`, …): the first of Compose's default
+/// file names present in the same folder, in Compose's order.
+fn base_of_override(file: &File, out: &Sink) -> Option<Arc<ComposeFile>> {
+    const OVERRIDES: [&str; 4] = [
+        "compose.override.yml",
+        "compose.override.yaml",
+        "docker-compose.override.yml",
+        "docker-compose.override.yaml",
+    ];
+    const BASES: [&str; 4] = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
+    let (dir, name) = split_path(file.path());
+    if !OVERRIDES.contains(&name) {
+        return None;
+    }
+    let base = BASES.iter().find_map(|b| {
+        let path = if dir.is_empty() { b.to_string() } else { format!("{dir}/{b}") };
+        out.project().file(&path)
+    })?;
+    compose(base, out)
 }
 
 /// What a well-known third-party image is, by its name (the last path segment).
@@ -256,20 +329,25 @@ pub(crate) fn report_services_lacking(
     message: impl Fn(&Service) -> String,
     help: &str,
 ) {
-    let Some(compose) = compose(file) else { return };
+    let Some(compose) = compose(file, out) else { return };
     for s in compose.services.iter().filter(|s| !s.extends && lacks(s)) {
-        if !judged_with_overlays(file, out, s, &lacks) {
+        if !judged_elsewhere(file, out, s, &lacks) {
             out.report(s.key_span, message(s)).help(help);
         }
     }
 }
 
-/// A "missing X" finding on `service` belongs elsewhere, Compose combining `-f base -f
-/// overlay`: in a base file (`compose.yaml`, `docker-compose.yml`), a production overlay beside
-/// it (`compose.prod.yaml`, `docker-compose.production.yml`) gives the service what `lacks`
-/// looks for; in such an overlay, the base defines the service, and the finding is the base's
-/// (reported once, there). Override, dev and test files are not production and do not count.
-pub(crate) fn judged_with_overlays(file: &File, out: &Sink, service: &Service, lacks: impl Fn(&Service) -> bool) -> bool {
+/// A "missing X" finding on `service` belongs elsewhere: in the base of its `extends:` when
+/// that lacks it too (reported once, where the base is written and the fix goes); or, Compose
+/// combining `-f base -f overlay`, in a base file (`compose.yaml`, `docker-compose.yml`), a
+/// production overlay beside it (`compose.prod.yaml`, `docker-compose.production.yml`) gives
+/// the service what `lacks` looks for; in such an overlay, the base defines the service, and
+/// the finding is the base's (reported once, there). Override, dev and test files are not
+/// production and do not count.
+pub(crate) fn judged_elsewhere(file: &File, out: &Sink, service: &Service, lacks: impl Fn(&Service) -> bool) -> bool {
+    if service.base.as_deref().is_some_and(&lacks) {
+        return true;
+    }
     let (dir, name) = split_path(file.path());
     // The services named like `service` in the Compose files of the same folder that `keep`.
     let beside = |keep: &dyn Fn(&str) -> bool| -> Vec<Service> {
@@ -278,7 +356,7 @@ pub(crate) fn judged_with_overlays(file: &File, out: &Sink, service: &Service, l
             d == dir && keep(n)
         });
         files
-            .filter_map(compose)
+            .filter_map(|f| compose(f, out))
             .flat_map(|c| c.services.iter().filter(|o| o.name == service.name).cloned().collect::<Vec<_>>())
             .collect()
     };
@@ -300,14 +378,16 @@ fn base_stem(name: &str) -> Option<&'static str> {
 
 /// The Compose files `file` brings in with a top-level `include:`, among the run's files
 /// (paths relative to `file`'s folder).
-pub(crate) fn included_files(file: &File, out: &Sink) -> Vec<Arc<ComposeFile>> {
-    let Some(this) = compose(file) else { return Vec::new() };
+fn included_files(file: &File, out: &Sink) -> Vec<Arc<ComposeFile>> {
+    let Some(this) = compose(file, out) else { return Vec::new() };
     let dir = split_path(file.path()).0;
     this.includes
         .iter()
+        // Like `extends: {file: …}`, a path that leaves the repository is not followed.
+        .filter(|p| !p.starts_with(['/', '~', '\\']) && !p.contains('$'))
         .filter_map(|p| crate::model::project::normalize(&format!("{dir}/{p}")))
         .filter_map(|p| out.project().file(&p))
-        .filter_map(compose)
+        .filter_map(|f| compose(f, out))
         .collect()
 }
 

@@ -1,4 +1,4 @@
-use super::{compose, judged_with_overlays};
+use super::{compose, judged_elsewhere};
 use crate::model::compose::Service;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
@@ -13,9 +13,9 @@ impl Rule for NoLogRotation {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        let Some(compose) = compose(file) else { return };
+        let Some(compose) = compose(file, out) else { return };
         for s in compose.services.iter().filter(|s| !s.extends) {
-            if judged_with_overlays(file, out, s, |o| unbounded_logs(o).is_some()) {
+            if judged_elsewhere(file, out, s, |o| unbounded_logs(o).is_some()) {
                 continue;
             }
             if let Some((span, message)) = unbounded_logs(s) {

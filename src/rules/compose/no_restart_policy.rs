@@ -1,4 +1,4 @@
-use super::{compose, insert_key_fix, judged_with_overlays};
+use super::{compose, insert_key_fix, judged_elsewhere};
 use crate::model::compose::Service;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
@@ -12,9 +12,9 @@ impl Rule for NoRestartPolicy {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        let Some(compose) = compose(file) else { return };
+        let Some(compose) = compose(file, out) else { return };
         for s in compose.services.iter().filter(|s| lacks_restart(s)) {
-            if judged_with_overlays(file, out, s, lacks_restart) {
+            if judged_elsewhere(file, out, s, lacks_restart) {
                 continue;
             }
             out.report(s.key_span, format!("service `{}` has no restart policy", s.name))

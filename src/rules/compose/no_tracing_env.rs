@@ -1,4 +1,4 @@
-use super::{compose, is_app_service, judged_with_overlays};
+use super::{compose, is_app_service, judged_elsewhere};
 use crate::model::compose::Service;
 use crate::model::env::is_tracing_var;
 use crate::model::File;
@@ -13,9 +13,9 @@ impl Rule for NoTracingEnv {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        let Some(compose) = compose(file) else { return };
+        let Some(compose) = compose(file, out) else { return };
         for s in compose.services.iter().filter(|s| lacks_tracing(s)) {
-            if judged_with_overlays(file, out, s, lacks_tracing) {
+            if judged_elsewhere(file, out, s, lacks_tracing) {
                 continue;
             }
             out.report(

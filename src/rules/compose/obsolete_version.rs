@@ -12,7 +12,7 @@ impl Rule for ObsoleteVersion {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        let Some(compose) = compose(file) else { return };
+        let Some(compose) = compose(file, out) else { return };
         let Some((key, line)) = compose.version else {
             return;
         };

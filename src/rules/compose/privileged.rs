@@ -12,7 +12,7 @@ impl Rule for Privileged {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        let Some(compose) = compose(file) else { return };
+        let Some(compose) = compose(file, out) else { return };
         for s in &compose.services {
             if let Some(p) = s.privileged.as_ref().filter(|p| p.value) {
                 out.report(p.span, format!("service `{}` runs privileged", s.name))

@@ -30,7 +30,7 @@ impl Rule for SchemaViolation {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        let Some(compose) = super::compose(file) else { return };
+        let Some(compose) = super::compose(file, out) else { return };
         if !surely_compose(file.path(), &compose) {
             return;
         }

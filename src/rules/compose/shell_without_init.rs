@@ -14,11 +14,20 @@ impl Rule for ShellWithoutInit {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        let Some(compose) = compose(file) else { return };
+        let Some(compose) = compose(file, out) else { return };
         for s in compose.services.iter().filter(|s| !s.extends && !s.init) {
-            let Some(line) = s.entrypoint.as_ref().or(s.command.as_ref()) else {
+            let Some((line, from_base)) = s
+                .entrypoint
+                .as_ref()
+                .map(|e| (e, s.from_base.entrypoint))
+                .or(s.command.as_ref().map(|c| (c, s.from_base.command)))
+            else {
                 continue;
             };
+            // A line written in an `extends:` base is reported there.
+            if from_base {
+                continue;
+            }
             if !shell_stays_pid1(s) {
                 continue;
             }

@@ -13,7 +13,7 @@ impl Rule for UnpinnedImage {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        let Some(compose) = compose(file) else { return };
+        let Some(compose) = compose(file, out) else { return };
         for (s, image, problem) in compose.services.iter().filter_map(unpinned) {
             out.report(image.span, format!("service `{}` runs image `{}` {problem}", s.name, image.value))
                 .help("pin a release tag (`postgres:16.4-alpine`) or a digest (`@sha256:…`)");

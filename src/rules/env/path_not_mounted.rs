@@ -1,9 +1,8 @@
 use super::{literal_vars, where_set};
-use crate::model::compose::ComposeFile;
 use crate::model::env::EnvSource;
 use crate::model::k8s::Manifests;
 use crate::model::File;
-use crate::rules::compose::{is_app_service, path_within};
+use crate::rules::compose::{compose, is_app_service, path_within};
 use crate::rules::{Rule, Sink};
 
 /// A data path given to the application in an environment variable (`DATA_DIR=/srv/data`)
@@ -21,7 +20,9 @@ impl Rule for PathNotMounted {
             if !is_data_path_var(&v.key, path) {
                 continue;
             }
-            let Some(mounts) = mount_points(file, &v.source) else { continue };
+            let Some(mounts) = mount_points(file, out, &v.source) else {
+                continue;
+            };
             if mounts.iter().any(|m| path_within(path, m)) {
                 continue;
             }
@@ -41,12 +42,12 @@ impl Rule for PathNotMounted {
 /// Where the container that gets a variable mounts volumes (volumes, bind mounts and tmpfs
 /// of a Compose service; `volumeMounts` of the Kubernetes containers of that name). `None`
 /// where andon does not judge: Dockerfile `ENV` and `.env` files (mounts are decided where the
-/// container runs), services that extend one in another file, and third-party Compose images,
-/// which document their own paths.
-fn mount_points(file: &File, source: &EnvSource) -> Option<Vec<String>> {
+/// container runs), services that extend one andon could not merge (in a file outside the
+/// run), and third-party Compose images, which document their own paths.
+fn mount_points(file: &File, out: &Sink, source: &EnvSource) -> Option<Vec<String>> {
     match source {
         EnvSource::Compose { service } => {
-            let compose = file.model::<ComposeFile>()?;
+            let compose = compose(file, out)?;
             let s = compose.services.iter().find(|s| &s.name == service)?;
             if s.extends || !is_app_service(s) {
                 return None;
