@@ -82,6 +82,34 @@ pub struct Service {
     pub stop_grace_period: Option<(String, At)>,
     /// Repository paths (files or folders) it bind-mounts.
     pub mounted: Vec<String>,
+    pub command_line: CommandLine,
+}
+
+/// What a runtime writes of the command its container runs.
+#[derive(Clone, Debug, Default)]
+pub struct CommandLine {
+    /// The program it runs instead of the image's entrypoint (Compose `entrypoint:`,
+    /// Kubernetes `command:`), by file name.
+    pub program: Option<String>,
+    /// Every word of its entrypoint and arguments (Compose `entrypoint:` and `command:`,
+    /// Kubernetes `command:` and `args:`).
+    pub words: Vec<String>,
+}
+
+impl CommandLine {
+    fn new(entrypoint: Option<&[String]>, args: Option<&[String]>) -> CommandLine {
+        CommandLine {
+            program: entrypoint.and_then(first_program).map(str::to_string),
+            words: entrypoint.into_iter().chain(args).flatten().cloned().collect(),
+        }
+    }
+
+    /// Whether `number` is one of its words, or part of one (`--port=3000`, `0.0.0.0:3000`).
+    pub fn mentions_number(&self, number: &str) -> bool {
+        self.words
+            .iter()
+            .any(|w| w.split(|c: char| !c.is_ascii_digit()).any(|part| part == number))
+    }
 }
 
 /// The command a runtime health check runs: its program by file name (`curl`) and where that
@@ -167,6 +195,7 @@ pub struct Container {
     /// The port number each httpGet, tcpSocket or grpc probe connects to (a named port resolved
     /// through `ports:`), and where the probe names it.
     pub probe_ports: Vec<(u16, At)>,
+    pub command_line: CommandLine,
 }
 
 /// A Kubernetes Service.
@@ -475,6 +504,14 @@ impl<'g> Runtime<'g> {
         }
     }
 
+    /// The command line it writes for its container.
+    pub fn command_line(self) -> &'g CommandLine {
+        match self {
+            Runtime::Compose(s) => &s.command_line,
+            Runtime::Kube(c) => &c.command_line,
+        }
+    }
+
     /// The commands its health checks run.
     pub fn health_commands(&self) -> Vec<&HealthCommand> {
         match self {
@@ -604,12 +641,18 @@ fn program(df: &crate::syntax::dockerfile::Dockerfile, stage: &crate::syntax::do
         Some(words) => words.iter().map(|w| w.text.clone()).collect(),
         None => inst.rest.text.split_whitespace().map(str::to_string).collect(),
     };
-    let name = words
-        .iter()
-        .map(|w| file_name(w))
-        .find(|w| !w.starts_with('-') && !matches!(*w, "tini" | "dumb-init" | "gosu" | "su-exec" | "exec"))?;
+    let name = first_program(&words)?;
     let generic = GENERIC_PROGRAMS.contains(&name) || name.contains('.') || name.contains('$') || name.contains("entrypoint");
     (!generic && !name.is_empty()).then(|| name.to_string())
+}
+
+/// The program a command line runs, by file name: init wrappers (`tini --`, `gosu app`) and
+/// their flags passed over.
+fn first_program(words: &[String]) -> Option<&str> {
+    words
+        .iter()
+        .map(|w| file_name(w))
+        .find(|w| !w.starts_with('-') && !matches!(*w, "tini" | "dumb-init" | "gosu" | "su-exec" | "exec"))
 }
 
 /// `a/b/../c/./d` → `a/c/d`; `None` when it climbs out of the repository.
@@ -737,6 +780,10 @@ fn services(file: &File, files: &[File]) -> Vec<Service> {
                     .filter_map(|v| v.source.as_deref().filter(|p| p.starts_with('.')))
                     .filter_map(|p| normalize(&format!("{dir}/{p}")))
                     .collect(),
+                command_line: CommandLine::new(
+                    s.entrypoint.as_ref().map(|e| e.value.as_slice()),
+                    s.command.as_ref().map(|c| c.value.as_slice()),
+                ),
             }
         })
         .collect()
@@ -833,6 +880,13 @@ fn kubernetes(file: &File, g: &mut Graph) {
                             HealthCommand::from_words(&words, &path)
                         })
                         .collect(),
+                    command_line: {
+                        let words = |key: &str| -> Option<Vec<String>> {
+                            let items = c.node.get(key)?.as_seq()?;
+                            Some(items.iter().filter_map(|w| w.as_str().map(str::to_string)).collect())
+                        };
+                        CommandLine::new(words("command").as_deref(), words("args").as_deref())
+                    },
                 });
             }
         }

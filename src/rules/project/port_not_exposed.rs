@@ -16,7 +16,10 @@ impl Rule for PortNotExposed {
     fn check_project(&self, project: &Project, out: &mut Sink) {
         let g = project.graph();
         for runtime in g.every_runtime() {
-            let image = g.image_run_by(&runtime).filter(|i| !i.exposes.is_empty() && !i.exposes_unknown);
+            // EXPOSE speaks for the image's own program, not for one the runtime runs instead.
+            let image = g
+                .image_run_by(&runtime)
+                .filter(|i| !i.exposes.is_empty() && !i.exposes_unknown && !replaces_program(&runtime, i));
             let listens = listen_ports(project, &runtime);
             if image.is_none() && listens.is_empty() {
                 continue;
@@ -97,16 +100,28 @@ fn served_by(g: &Graph, c: &Container, target: Option<&str>, number: u16) -> boo
     pod.all(|x| std::ptr::eq(x, c))
 }
 
-/// Whether `port` is handed to the application in a variable (`PORT=3000` tells it where to
-/// listen, whatever EXPOSE or a config file says).
+/// Whether `port` is handed to the application in a variable or on its command line
+/// (`PORT=3000`, `--listen=:3000` tell it where to listen, whatever EXPOSE or a config file
+/// says).
 fn told(image: Option<&Image>, runtime: &Runtime, port: u16) -> bool {
     let text = port.to_string();
     let inherited = image.map(|i| i.env.as_slice()).unwrap_or_default();
-    runtime
+    let in_env = runtime
         .env()
         .iter()
         .chain(inherited)
-        .any(|v| v.value.as_deref().map(str::trim) == Some(text.as_str()))
+        .any(|v| v.value.as_deref().map(str::trim) == Some(text.as_str()));
+    in_env || runtime.command_line().mentions_number(&text)
+}
+
+/// Whether the runtime runs another program than the image's entrypoint (Compose
+/// `entrypoint: nodemon --inspect …`, a Kubernetes `command:` naming another binary).
+fn replaces_program(runtime: &Runtime, image: &Image) -> bool {
+    match (&runtime.command_line().program, &image.program) {
+        (Some(own), Some(image)) => own != image,
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
 }
 
 fn list(ports: &[u16]) -> String {
