@@ -18,8 +18,12 @@ impl Rule for NoTracingEnv {
             if judged_elsewhere(file, out, s, lacks_tracing) {
                 continue;
             }
+            // An `environment:` merged from an anchor (written before the service: YAML
+            // aliases only look back) is shared by many services; each is reported at its own
+            // key instead.
+            let own_environment = s.environment_key.filter(|k| k.start > s.key_span.start);
             out.report(
-                s.environment_key.unwrap_or(s.key_span),
+                own_environment.unwrap_or(s.key_span),
                 format!("service `{}` configures no trace exporter", s.name),
             )
             .help("set OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_SERVICE_NAME (or the tracer your service uses) to the collector on the Compose network");
