@@ -130,6 +130,18 @@ pub fn syntax_for(path: &str) -> Syntax {
         return Syntax::Dockerfile;
     }
     if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
+        // `.env.patch`, `.env.bak` or a sops/git-crypt `.env.enc` holds no `KEY=value` lines
+        // to read.
+        let not_env = [
+            ".patch", ".diff", ".orig", ".rej", ".bak", ".swp", ".tmp", ".enc", ".gpg", ".age", ".sh", ".py", ".js", ".ts",
+        ];
+        if let Some(suffix) = not_env.iter().find(|s| name.ends_with(*s)) {
+            return Syntax::Skip(match *suffix {
+                ".enc" | ".gpg" | ".age" => "an encrypted environment file",
+                ".sh" | ".py" | ".js" | ".ts" => "a script, not an environment file",
+                _ => "a patch or backup of an environment file",
+            });
+        }
         return Syntax::DotEnv;
     }
     let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
@@ -292,6 +304,9 @@ mod tests {
         assert!(matches!(syntax_for("Dockerfile.j2"), Syntax::Skip(_)));
         assert!(matches!(syntax_for("dockerfiles"), Syntax::Skip(_)));
         assert_eq!(syntax_for(".env.production"), Syntax::DotEnv);
+        assert!(matches!(syntax_for("patches/.env.patch"), Syntax::Skip(_)));
+        assert!(matches!(syntax_for(".env.production.enc"), Syntax::Skip(_)));
+        assert!(matches!(syntax_for("scripts/.env.sh"), Syntax::Skip(_)));
         assert_eq!(syntax_for("k8s/deploy.YML"), Syntax::Yaml);
         assert!(matches!(syntax_for("package.json"), Syntax::Skip(_)));
         assert!(matches!(syntax_for("main.rs"), Syntax::Skip(_)));
