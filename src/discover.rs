@@ -263,6 +263,7 @@ pub fn is_non_production(path: &str) -> bool {
         ".example",
         ".sample",
         ".template",
+        ".dist",
         ".dev",
         "-dev",
         ".development",
@@ -271,6 +272,8 @@ pub fn is_non_production(path: &str) -> bool {
         ".debug",
         "-debug",
     ];
+    // `config.example.yml`, `settings-sample.toml`: a copy to start from, not what runs.
+    let example_infix = [".example.", ".sample.", ".template.", "-example.", "-sample.", "-template."];
     // Dockerfiles carry the variant in the name, with no extension after it (`Dockerfile-dev`,
     // `Dockerfile.debug`, `debug.Dockerfile`).
     name.contains(".dev.")
@@ -278,6 +281,7 @@ pub fn is_non_production(path: &str) -> bool {
         || name.contains(".debug.")
         || name.starts_with("dev.")
         || name.starts_with("debug.")
+        || example_infix.iter().any(|s| name.contains(s))
         || name.contains(".local.")
         || name.contains("override")
         || dev_suffix.iter().any(|s| name.ends_with(s))
@@ -336,6 +340,9 @@ mod tests {
         assert!(is_non_production("Dockerfile-dev"));
         assert!(is_non_production("debug.Dockerfile"));
         assert!(is_non_production("compose.debug.yaml"));
+        assert!(is_non_production("sentry/config.example.yml"));
+        assert!(is_non_production("config/settings-sample.toml"));
+        assert!(is_non_production("app/parameters.yml.dist"));
         assert!(!is_non_production("Dockerfile.prod"));
         assert!(!is_non_production("devices/Dockerfile"));
         assert!(!is_non_production("k8s/deployment.yaml"));
