@@ -72,6 +72,17 @@ fn rule_file_verdict(roots: &[&Node]) -> Option<(FileKind, Option<&'static str>)
     if groups.is_empty() {
         return None;
     }
+    // Grafana's alerting provisioning also has `groups:` of `rules:`, but its rules are
+    // `uid`/`title`/`condition`/`data` queries in Grafana's own format.
+    let grafana = groups.iter().any(|g| g.get("orgId").is_some() || g.get("folder").is_some())
+        || groups
+            .iter()
+            .filter_map(|g| g.get("rules").and_then(Node::as_seq))
+            .flatten()
+            .any(|r| r.get("uid").is_some() && r.get("data").is_some());
+    if grafana {
+        return Some((FileKind::Other, Some("Grafana alerting provisioning (not a Prometheus rule file)")));
+    }
     let exprs = groups
         .iter()
         .filter_map(|g| g.get("rules").and_then(Node::as_seq))
@@ -175,5 +186,25 @@ mod tests {
             "rules.yaml",
             "description: on {{ $labels.cluster -}} x {{- end }}"
         ));
+    }
+
+    #[test]
+    fn grafana_alerting_provisioning_is_not_a_rule_file() {
+        use super::classify_tree;
+        use crate::discover::{ConfigFormat, FileKind};
+        use crate::syntax::{yaml, Limits};
+        let kind = |text: &str| {
+            classify_tree(
+                "alerting/rules.yml",
+                text,
+                &yaml::parse(text, &Limits::default()),
+                ConfigFormat::Yaml,
+            )
+            .0
+        };
+        let grafana = "apiVersion: 1\ngroups:\n  - orgId: 1\n    name: g\n    folder: f\n    rules:\n      - uid: a1\n        title: High\n        condition: c\n        data: []\n";
+        assert_eq!(kind(grafana), FileKind::Other);
+        let prometheus = "groups:\n  - name: g\n    rules:\n      - alert: Down\n        expr: up == 0\n";
+        assert_eq!(kind(prometheus), FileKind::PrometheusRules);
     }
 }
