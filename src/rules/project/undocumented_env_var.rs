@@ -62,7 +62,8 @@ fn own_vars<'g>(g: &'g Graph, root: &str) -> Vec<&'g SetVar> {
 }
 
 /// Variables every base image or toolchain sets, which configure the image rather than the
-/// application.
+/// application, and those a runtime or SDK specifies and documents itself (`OTEL_*`,
+/// `ASPNETCORE_*`, `JAVA_TOOL_OPTIONS`, `GOMAXPROCS`).
 fn is_image_internal(name: &str) -> bool {
     const EXACT: &[&str] = &[
         "PATH",
@@ -92,6 +93,16 @@ fn is_image_internal(name: &str) -> bool {
         "SSL_CERT_DIR",
         "NODE_ENV",
         "APP_HOME",
+        "NODE_OPTIONS",
+        "JAVA_OPTS",
+        "JAVA_TOOL_OPTIONS",
+        "_JAVA_OPTIONS",
+        "GOMAXPROCS",
+        "GOMEMLIMIT",
+        "GODEBUG",
+        "GOTRACEBACK",
+        "MALLOC_ARENA_MAX",
+        "GUNICORN_CMD_ARGS",
     ];
     const PREFIXES: &[&str] = &[
         "LC_",
@@ -108,6 +119,8 @@ fn is_image_internal(name: &str) -> bool {
         "NUGET_",
         "BUNDLE_",
         "GEM_",
+        "OTEL_",
+        "ASPNETCORE_",
     ];
     EXACT.contains(&name) || PREFIXES.iter().any(|p| name.starts_with(p))
 }
