@@ -19,6 +19,37 @@ pub struct AmConfig {
     pub credentials: Vec<Credential>,
     /// Every matcher as written, in routes and inhibit rules, for syntax checks.
     pub written_matchers: Vec<WrittenMatcher>,
+    /// The keys of `global:` set to a value (see [`set_keys`]).
+    pub global_set: Vec<String>,
+    /// The named intervals of `time_intervals:` and `mute_time_intervals:`, in file order.
+    pub time_intervals: Vec<NamedInterval>,
+}
+
+/// One entry of `time_intervals:` (or the older `mute_time_intervals:`).
+#[derive(Clone, Debug, Default)]
+pub struct NamedInterval {
+    /// `None` when the entry has no `name:` (or it is not a string).
+    pub name: Option<Spanned>,
+    /// The entry's first key, or the entry when it is empty.
+    pub place: Span,
+    pub specs: Vec<IntervalSpec>,
+}
+
+/// One item of a named interval's `time_intervals:` list.
+#[derive(Clone, Debug, Default)]
+pub struct IntervalSpec {
+    pub times: Vec<TimeRange>,
+    /// Every string of `weekdays`, `days_of_month`, `months` and `years`, and `location`,
+    /// with the key it was written under.
+    pub values: Vec<(String, Spanned)>,
+}
+
+/// One entry of `times:`.
+#[derive(Clone, Debug, Default)]
+pub struct TimeRange {
+    pub place: Span,
+    pub start: Option<Spanned>,
+    pub end: Option<Spanned>,
 }
 
 /// A matcher as written in the file: one entry of `match`/`match_re` (and their `source_`/
@@ -97,6 +128,9 @@ pub struct Route {
     pub group_interval: Option<Spanned>,
     pub repeat_interval: Option<Spanned>,
     pub continue_: bool,
+    /// The names in `mute_time_intervals:` and `active_time_intervals:`.
+    pub mute_time_intervals: Vec<Spanned>,
+    pub active_time_intervals: Vec<Spanned>,
     pub routes: Vec<Route>,
 }
 
@@ -151,6 +185,18 @@ pub struct Integration {
     pub count: usize,
     /// The `url` values of webhook configs, to recognise paging services behind webhooks.
     pub urls: Vec<String>,
+    /// The entries of the list, in order.
+    pub items: Vec<IntegrationItem>,
+}
+
+/// One entry of a `*_configs` list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IntegrationItem {
+    /// The entry's first key, or the entry when it is empty or not a map.
+    pub place: Span,
+    /// The keys set to a value (see [`set_keys`]), and `http_config.authorization` when the
+    /// entry's `http_config` sets it.
+    pub set: Vec<String>,
 }
 
 /// A value that holds a credential inline.
@@ -197,6 +243,15 @@ impl FromFile for AmConfig {
                 }
             }
         }
+        if let Some(global) = doc.get(root, "global") {
+            out.global_set = set_keys(doc, global);
+        }
+        for key in ["mute_time_intervals", "time_intervals"] {
+            if let Some(list) = doc.get(root, key) {
+                out.time_intervals
+                    .extend(doc.items(list).into_iter().map(|n| named_interval(doc, n)));
+            }
+        }
         collect_credentials(doc, root, None, None, 0, &mut out.credentials);
         Some(out)
     }
@@ -216,6 +271,8 @@ fn build_route(doc: &Document, node: &Node, place: Span, depth: usize) -> Route 
         group_interval: Spanned::from_entry(doc, node, "group_interval"),
         repeat_interval: Spanned::from_entry(doc, node, "repeat_interval"),
         continue_: doc.get(node, "continue").and_then(Node::as_bool).unwrap_or(false),
+        mute_time_intervals: strings(doc, node, "mute_time_intervals"),
+        active_time_intervals: strings(doc, node, "active_time_intervals"),
         routes: Vec::new(),
     };
     if depth < MAX_ROUTE_DEPTH {
@@ -351,14 +408,101 @@ fn integrations(doc: &Document, receiver: &Node) -> Vec<Integration> {
                 .filter_map(|i| doc.get(i, "url").and_then(Node::as_str))
                 .map(str::to_string)
                 .collect();
+            let items = items
+                .into_iter()
+                .map(|i| {
+                    let mut set = set_keys(doc, i);
+                    if doc.get_path(i, &["http_config", "authorization"]).is_some_and(|a| !a.is_null()) {
+                        set.push("http_config.authorization".to_string());
+                    }
+                    IntegrationItem {
+                        place: first_key(doc, i),
+                        set,
+                    }
+                })
+                .collect::<Vec<_>>();
             Some(Integration {
                 kind: kind.to_string(),
                 key: e.key.span,
                 count: items.len(),
                 urls,
+                items,
             })
         })
         .collect()
+}
+
+/// The keys of a map set to a value: not null, not an empty string, not an empty list or map
+/// (Alertmanager's decoder leaves such a field at its zero value, which it reads as unset).
+pub fn set_keys(doc: &Document, map: &Node) -> Vec<String> {
+    doc.entries(map)
+        .into_iter()
+        .filter(|e| {
+            let v = doc.resolve(&e.value);
+            match &v.kind {
+                NodeKind::Scalar(_) => v.as_str().is_some_and(|s| !s.is_empty()),
+                NodeKind::Seq(items) => !items.is_empty(),
+                NodeKind::Map(entries) => !entries.is_empty(),
+                NodeKind::Alias(_) => true,
+            }
+        })
+        .filter_map(|e| e.key.as_str().map(str::to_string))
+        .collect()
+}
+
+/// A map's first key, or the node itself when it has none.
+fn first_key(doc: &Document, node: &Node) -> Span {
+    doc.entries(node).first().map_or(node.span, |e| e.key.span)
+}
+
+/// The strings of the list at `key` of `map`, each with its span and the key's.
+fn strings(doc: &Document, map: &Node, key: &str) -> Vec<Spanned> {
+    let Some(entry) = doc.entries(map).into_iter().find(|e| e.key.as_str() == Some(key)) else {
+        return Vec::new();
+    };
+    doc.items(&entry.value)
+        .into_iter()
+        .filter_map(|i| {
+            Some(Spanned {
+                value: i.as_str()?.to_string(),
+                span: i.span,
+                key: entry.key.span,
+            })
+        })
+        .collect()
+}
+
+fn named_interval(doc: &Document, node: &Node) -> NamedInterval {
+    let specs = doc
+        .get(node, "time_intervals")
+        .map(|list| doc.items(list).into_iter().map(|s| interval_spec(doc, s)).collect())
+        .unwrap_or_default();
+    NamedInterval {
+        name: Spanned::from_entry(doc, node, "name").filter(|n| !n.value.is_empty()),
+        place: first_key(doc, node),
+        specs,
+    }
+}
+
+fn interval_spec(doc: &Document, node: &Node) -> IntervalSpec {
+    let mut spec = IntervalSpec::default();
+    if let Some(times) = doc.get(node, "times") {
+        for t in doc.items(times) {
+            spec.times.push(TimeRange {
+                place: first_key(doc, t),
+                start: Spanned::from_entry(doc, t, "start_time").filter(|s| !s.value.is_empty()),
+                end: Spanned::from_entry(doc, t, "end_time").filter(|s| !s.value.is_empty()),
+            });
+        }
+    }
+    for key in ["weekdays", "days_of_month", "months", "years"] {
+        spec.values
+            .extend(strings(doc, node, key).into_iter().map(|s| (key.to_string(), s)));
+    }
+    if let Some(location) = Spanned::from_entry(doc, node, "location") {
+        spec.values.push(("location".to_string(), location));
+    }
+    spec
 }
 
 /// Keys whose value is a credential in Alertmanager's configuration (each has a `*_file` twin).

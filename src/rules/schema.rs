@@ -288,7 +288,8 @@ fn type_name(t: &str) -> String {
     .to_string()
 }
 
-fn join_or(items: &[String]) -> String {
+/// "a", "a or b", "a, b or c".
+pub(crate) fn join_or(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),

@@ -6,6 +6,7 @@ mod critical_not_paged;
 mod group_interval_out_of_range;
 mod group_wait_out_of_range;
 mod hardcoded_secret;
+mod integration_missing_field;
 mod invalid_matcher;
 mod receiver_without_integration;
 mod repeat_interval_out_of_range;
@@ -30,6 +31,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &group_interval_out_of_range::GroupIntervalOutOfRange,
         &group_wait_out_of_range::GroupWaitOutOfRange,
         &hardcoded_secret::HardcodedSecret,
+        &integration_missing_field::IntegrationMissingField,
         &invalid_matcher::InvalidMatcher,
         &receiver_without_integration::ReceiverWithoutIntegration,
         &repeat_interval_out_of_range::RepeatIntervalOutOfRange,
