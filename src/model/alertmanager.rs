@@ -252,6 +252,7 @@ impl FromFile for AmConfig {
                     .extend(doc.items(list).into_iter().map(|n| named_interval(doc, n)));
             }
         }
+        out.time_intervals.sort_by_key(|t| t.place.start);
         collect_credentials(doc, root, None, None, 0, &mut out.credentials);
         Some(out)
     }
