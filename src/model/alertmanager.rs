@@ -20,7 +20,7 @@ pub struct AmConfig {
     /// Every matcher as written, in routes and inhibit rules, for syntax checks.
     pub written_matchers: Vec<WrittenMatcher>,
     /// The keys of `global:` set to a value (see [`set_keys`]).
-    pub global_set: Vec<String>,
+    pub global_set: Vec<SetKey>,
     /// The named intervals of `time_intervals:` and `mute_time_intervals:`, in file order.
     pub time_intervals: Vec<NamedInterval>,
 }
@@ -196,7 +196,23 @@ pub struct IntegrationItem {
     pub place: Span,
     /// The keys set to a value (see [`set_keys`]), and `http_config.authorization` when the
     /// entry's `http_config` sets it.
-    pub set: Vec<String>,
+    pub set: Vec<SetKey>,
+}
+
+impl IntegrationItem {
+    /// The first of `names` set on the entry.
+    pub fn get(&self, names: &[&str]) -> Option<&SetKey> {
+        self.set.iter().find(|k| names.contains(&k.name.as_str()))
+    }
+}
+
+/// A key set to a value (see [`set_keys`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetKey {
+    pub name: String,
+    pub key: Span,
+    /// The scalar's text; empty for a list or a map.
+    pub value: String,
 }
 
 /// A value that holds a credential inline.
@@ -413,8 +429,12 @@ fn integrations(doc: &Document, receiver: &Node) -> Vec<Integration> {
                 .into_iter()
                 .map(|i| {
                     let mut set = set_keys(doc, i);
-                    if doc.get_path(i, &["http_config", "authorization"]).is_some_and(|a| !a.is_null()) {
-                        set.push("http_config.authorization".to_string());
+                    let http = doc.get(i, "http_config");
+                    if let Some(auth) = http.into_iter().flat_map(|h| set_keys(doc, h)).find(|k| k.name == "authorization") {
+                        set.push(SetKey {
+                            name: "http_config.authorization".to_string(),
+                            ..auth
+                        });
                     }
                     IntegrationItem {
                         place: first_key(doc, i),
@@ -435,7 +455,7 @@ fn integrations(doc: &Document, receiver: &Node) -> Vec<Integration> {
 
 /// The keys of a map set to a value: not null, not an empty string, not an empty list or map
 /// (Alertmanager's decoder leaves such a field at its zero value, which it reads as unset).
-pub fn set_keys(doc: &Document, map: &Node) -> Vec<String> {
+pub fn set_keys(doc: &Document, map: &Node) -> Vec<SetKey> {
     doc.entries(map)
         .into_iter()
         .filter(|e| {
@@ -447,7 +467,13 @@ pub fn set_keys(doc: &Document, map: &Node) -> Vec<String> {
                 NodeKind::Alias(_) => true,
             }
         })
-        .filter_map(|e| e.key.as_str().map(str::to_string))
+        .filter_map(|e| {
+            Some(SetKey {
+                name: e.key.as_str()?.to_string(),
+                key: e.key.span,
+                value: doc.resolve(&e.value).as_str().unwrap_or("").to_string(),
+            })
+        })
         .collect()
 }
 

@@ -139,24 +139,23 @@ impl Rule for IntegrationMissingField {
 
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some(cfg) = config(file) else { return };
-        let in_global = |k: &&str| cfg.global_set.iter().any(|g| g == k);
+        let in_global = |k: &&str| cfg.global_set.iter().any(|g| g.name == *k);
         for receiver in &cfg.receivers {
             for integration in &receiver.integrations {
                 let Some((_, needs)) = NEEDS.iter().find(|(kind, _)| *kind == integration.kind) else {
                     continue;
                 };
                 for item in &integration.items {
-                    for n in needs.iter().filter(|n| !has_any(item, n.local) && !n.global.iter().any(in_global)) {
+                    for n in needs
+                        .iter()
+                        .filter(|n| item.get(n.local).is_none() && !n.global.iter().any(in_global))
+                    {
                         report(out, item, &integration.kind, &receiver.name.value, n);
                     }
                 }
             }
         }
     }
-}
-
-fn has_any(item: &IntegrationItem, keys: &[&str]) -> bool {
-    item.set.iter().any(|k| keys.contains(&k.as_str()))
 }
 
 /// The message names the main key of each side; the help line lists every accepted form.

@@ -2,6 +2,7 @@
 //! which integrations page a human.
 
 mod config_schema_violation;
+mod conflicting_fields;
 mod critical_not_paged;
 mod group_interval_out_of_range;
 mod group_wait_out_of_range;
@@ -30,6 +31,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
     vec![
         &critical_not_paged::CriticalNotPaged,
         &config_schema_violation::ConfigSchemaViolation,
+        &conflicting_fields::ConflictingFields,
         &group_interval_out_of_range::GroupIntervalOutOfRange,
         &group_wait_out_of_range::GroupWaitOutOfRange,
         &hardcoded_secret::HardcodedSecret,
