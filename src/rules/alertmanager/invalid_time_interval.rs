@@ -5,8 +5,8 @@ use crate::model::File;
 use crate::rules::{Rule, Sink};
 
 /// A time interval Alertmanager cannot read (a time outside 00:00–24:00, an end before its
-/// start, an unknown weekday or month, a day of the month out of range) or that has no name or
-/// the name of another: Alertmanager refuses the whole configuration.
+/// start, an unknown weekday or month, a day of the month out of range, an unknown time zone)
+/// or that has no name or the name of another: Alertmanager refuses the whole configuration.
 pub struct InvalidTimeInterval;
 
 const HELP: &str = "Alertmanager refuses this configuration (`amtool check-config` says the same); see https://prometheus.io/docs/alerting/latest/configuration/#time_interval";
@@ -73,6 +73,7 @@ fn check_spec(spec: &IntervalSpec, out: &mut Sink) {
             "days_of_month" => range(&v.value, day_of_month).and_then(|(b, e)| days_in_order(b, e)),
             "months" => range(&v.value, month).and_then(|(b, e)| ordered(b, e, "month")),
             "years" => range(&v.value, year).and_then(|(b, e)| ordered(b, e, "year")),
+            "location" => time_zone(&v.value),
             _ => Ok(()),
         };
         if let Err(why) = problem {
@@ -82,7 +83,8 @@ fn check_spec(spec: &IntervalSpec, out: &mut Sink) {
 }
 
 fn report_value(out: &mut Sink, key: &str, v: &Spanned, why: &str) {
-    out.report(v.span, format!("`{key}` entry `{}`: {why}", v.value)).help(HELP);
+    let what = if key == "location" { "" } else { " entry" };
+    out.report(v.span, format!("`{key}`{what} `{}`: {why}", v.value)).help(HELP);
 }
 
 /// `HH:MM` as minutes of the day, 00:00 to 24:00, as Alertmanager's `parseTime` reads it.
@@ -170,6 +172,20 @@ fn days_in_order(begin: i64, end: i64) -> Result<(), String> {
     Ok(())
 }
 
+/// The IANA names Go's `time.LoadLocation` finds in a current time zone database.
+const TIME_ZONES: &str = include_str!("../../../data/time-zones.txt");
+
+/// `location`: empty or `UTC`, `Local`, or an IANA name (case matters; `posix/` and `right/`
+/// are the database's own prefixes).
+fn time_zone(v: &str) -> Result<(), String> {
+    let name = v.strip_prefix("posix/").or_else(|| v.strip_prefix("right/")).unwrap_or(v);
+    let known = |n: &str| TIME_ZONES.lines().any(|l| l == n);
+    if v.is_empty() || v == "Local" || known(name) {
+        return Ok(());
+    }
+    Err("not a time zone of the IANA database (such as `Europe/Berlin`, `America/New_York` or `UTC`; names are case-sensitive)".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,5 +207,15 @@ mod tests {
         assert!(range("0", day_of_month).is_err());
         assert!(range("Monday:Friday", weekday).is_ok());
         assert!(range("monday:friday:sunday", weekday).is_err());
+    }
+
+    #[test]
+    fn time_zones_are_iana_names() {
+        for ok in ["Europe/Berlin", "UTC", "Local", "", "US/Eastern", "Etc/GMT+5", "posix/Asia/Tokyo"] {
+            assert!(time_zone(ok).is_ok(), "{ok}");
+        }
+        for bad in ["Europe/Berln", "PST", "europe/berlin", "# IANA time zone names"] {
+            assert!(time_zone(bad).is_err(), "{bad}");
+        }
     }
 }
