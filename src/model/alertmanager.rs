@@ -15,6 +15,8 @@ pub struct AmConfig {
     pub route: Option<Route>,
     pub receivers_key: Option<Span>,
     pub receivers: Vec<Receiver>,
+    /// Entries of `receivers:` without a `name` (their first key, or the entry).
+    pub unnamed_receivers: Vec<Span>,
     /// Every value anywhere in the file that holds a credential inline (not `*_file`).
     pub credentials: Vec<Credential>,
     /// Every matcher as written, in routes and inhibit rules, for syntax checks.
@@ -124,6 +126,8 @@ pub struct Route {
     /// Label matchers from `match`, `match_re` and `matchers`, as (label, operator, value).
     pub matchers: Vec<Matcher>,
     pub group_by: Option<Spanned>,
+    /// The labels of `group_by`, each with its span.
+    pub group_by_labels: Vec<Spanned>,
     pub group_wait: Option<Spanned>,
     pub group_interval: Option<Spanned>,
     pub repeat_interval: Option<Spanned>,
@@ -250,12 +254,13 @@ impl FromFile for AmConfig {
         if let Some(rs) = root.entry("receivers") {
             out.receivers_key = Some(rs.key.span);
             for r in doc.items(&rs.value) {
-                if let Some(name) = Spanned::from_entry(doc, r, "name") {
-                    out.receivers.push(Receiver {
+                match Spanned::from_entry(doc, r, "name").filter(|n| !n.value.is_empty()) {
+                    Some(name) => out.receivers.push(Receiver {
                         name,
                         span: r.span,
                         integrations: integrations(doc, r),
-                    });
+                    }),
+                    None => out.unnamed_receivers.push(first_key_of(doc, r)),
                 }
             }
         }
@@ -284,6 +289,7 @@ fn build_route(doc: &Document, node: &Node, place: Span, depth: usize) -> Route 
         receiver: Spanned::from_entry(doc, node, "receiver"),
         matchers: matchers(doc, node),
         group_by: Spanned::from_entry(doc, node, "group_by"),
+        group_by_labels: strings(doc, node, "group_by"),
         group_wait: Spanned::from_entry(doc, node, "group_wait"),
         group_interval: Spanned::from_entry(doc, node, "group_interval"),
         repeat_interval: Spanned::from_entry(doc, node, "repeat_interval"),
@@ -437,7 +443,7 @@ fn integrations(doc: &Document, receiver: &Node) -> Vec<Integration> {
                         });
                     }
                     IntegrationItem {
-                        place: first_key(doc, i),
+                        place: first_key_of(doc, i),
                         set,
                     }
                 })
@@ -478,7 +484,7 @@ pub fn set_keys(doc: &Document, map: &Node) -> Vec<SetKey> {
 }
 
 /// A map's first key, or the node itself when it has none.
-fn first_key(doc: &Document, node: &Node) -> Span {
+fn first_key_of(doc: &Document, node: &Node) -> Span {
     doc.entries(node).first().map_or(node.span, |e| e.key.span)
 }
 
@@ -506,7 +512,7 @@ fn named_interval(doc: &Document, node: &Node) -> NamedInterval {
         .unwrap_or_default();
     NamedInterval {
         name: Spanned::from_entry(doc, node, "name").filter(|n| !n.value.is_empty()),
-        place: first_key(doc, node),
+        place: first_key_of(doc, node),
         specs,
     }
 }
@@ -516,7 +522,7 @@ fn interval_spec(doc: &Document, node: &Node) -> IntervalSpec {
     if let Some(times) = doc.get(node, "times") {
         for t in doc.items(times) {
             spec.times.push(TimeRange {
-                place: first_key(doc, t),
+                place: first_key_of(doc, t),
                 start: Spanned::from_entry(doc, t, "start_time").filter(|s| !s.value.is_empty()),
                 end: Spanned::from_entry(doc, t, "end_time").filter(|s| !s.value.is_empty()),
             });

@@ -4,11 +4,13 @@
 mod config_schema_violation;
 mod conflicting_fields;
 mod critical_not_paged;
+mod duplicate_receiver;
 mod group_interval_out_of_range;
 mod group_wait_out_of_range;
 mod hardcoded_secret;
 mod integration_missing_field;
 mod invalid_matcher;
+mod invalid_route;
 mod invalid_time_interval;
 mod receiver_without_integration;
 mod repeat_interval_out_of_range;
@@ -32,11 +34,13 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &critical_not_paged::CriticalNotPaged,
         &config_schema_violation::ConfigSchemaViolation,
         &conflicting_fields::ConflictingFields,
+        &duplicate_receiver::DuplicateReceiver,
         &group_interval_out_of_range::GroupIntervalOutOfRange,
         &group_wait_out_of_range::GroupWaitOutOfRange,
         &hardcoded_secret::HardcodedSecret,
         &integration_missing_field::IntegrationMissingField,
         &invalid_matcher::InvalidMatcher,
+        &invalid_route::InvalidRoute,
         &invalid_time_interval::InvalidTimeInterval,
         &receiver_without_integration::ReceiverWithoutIntegration,
         &repeat_interval_out_of_range::RepeatIntervalOutOfRange,
