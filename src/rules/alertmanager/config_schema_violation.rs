@@ -25,6 +25,9 @@ static ALERTMANAGER: Dialect = Dialect {
     patterns: &[(
         r"^((([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?|0)$",
         "a duration such as `30s`, `5m` or `1h30m`",
+    ), (
+        r"^((\[[^\]]*\]|[^:\[\]]*):[^:\[\]]+)?$",
+        "a `host:port` address such as `smtp.example.com:587` (Alertmanager needs the port)",
     )],
 };
 
