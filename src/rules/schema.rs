@@ -41,6 +41,9 @@ pub(crate) struct Dialect {
     /// What a value matching one of the schema's patterns is, in the user's words
     /// (`a duration such as `30s``), instead of the regular expression.
     pub patterns: &'static [(&'static str, &'static str)],
+    /// A key whose value may be a credential (a webhook URL with its token, an API key): a
+    /// finding about such a value masks it in the snippet.
+    pub secret_value: fn(key: &str) -> bool,
 }
 
 impl Dialect {
@@ -118,7 +121,11 @@ pub(crate) fn validate(file: &File, dialect: &Dialect, out: &mut Sink) {
         }
         for p in problems.into_iter().take(MAX_ERRORS) {
             let span = node_at_pointer(doc, root, &p.pointer, p.key.as_deref());
-            out.report(span, p.message).help(dialect.help);
+            let report = out.report(span, p.message).help(dialect.help);
+            let key = p.pointer.rsplit('/').next().unwrap_or("");
+            if p.key.is_none() && (dialect.secret_value)(key) {
+                report.secret(span);
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 use super::config;
+use crate::model::alertmanager::CREDENTIAL_KEYS;
 use crate::model::File;
 use crate::rules::schema::{go_scalar_as_string, validate, Dialect};
 use crate::rules::{Rule, Sink};
@@ -28,7 +29,11 @@ static ALERTMANAGER: Dialect = Dialect {
     ), (
         r"^((\[[^\]]*\]|[^:\[\]]*):[^:\[\]]+)?$",
         "a `host:port` address such as `smtp.example.com:587` (Alertmanager needs the port)",
+    ), (
+        r"^([hH][tT][tT][pP][sS]?://([^/?#]*@)?[^/?#@]+([/?#].*)?|<secret>|.*[$][{(A-Za-z_].*|.*[{][{].*)?$",
+        "an `http://` or `https://` URL with a host",
     )],
+    secret_value: |key| key.ends_with("url") || CREDENTIAL_KEYS.contains(&key),
 };
 
 impl Rule for ConfigSchemaViolation {
