@@ -62,6 +62,8 @@ pub struct WrittenMatcher {
     pub key: String,
     /// The label, for `match`/`match_re` entries.
     pub label: Option<String>,
+    /// Where that label is written (the entry's key).
+    pub label_span: Option<Span>,
     /// The value (a string of a `matchers` list); `None` when it is not a string (`null`, a
     /// number, a list).
     pub value: Option<String>,
@@ -319,6 +321,7 @@ fn written_matchers(doc: &Document, node: &Node, depth: usize, out: &mut Vec<Wri
                 out.push(WrittenMatcher {
                     key: key.to_string(),
                     label: m.key.as_str().map(str::to_string),
+                    label_span: Some(m.key.span),
                     value: doc.resolve(&m.value).as_str().map(str::to_string),
                     span: if m.value.span.is_empty() { m.key.span } else { m.value.span },
                 });
@@ -328,6 +331,7 @@ fn written_matchers(doc: &Document, node: &Node, depth: usize, out: &mut Vec<Wri
                 out.push(WrittenMatcher {
                     key: key.to_string(),
                     label: None,
+                    label_span: None,
                     value: item.as_str().map(str::to_string),
                     span: item.span,
                 });
