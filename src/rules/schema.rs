@@ -74,17 +74,19 @@ impl Dialect {
     }
 }
 
-/// The excuse of the tools written in Go (Prometheus, Alertmanager): their YAML decoder reads
-/// any scalar into a string field (`test: 2` is the string "2"), so a number or boolean where
-/// a string belongs is no error.
 /// A validation error in words, with the offending value masked: a value may be a secret, so the
 /// message names the place and the expectation, never the value.
 pub(crate) fn error_text(err: &ValidationError) -> String {
     err.masked_with("the value").to_string()
 }
 
+/// The excuse of the tools written in Go (Prometheus, Alertmanager): their YAML decoder reads
+/// any scalar into a string field (`test: 2` is the string "2"), so a number or boolean where
+/// a string belongs is no error; and it reads `null` (`global:` with nothing under it) as the
+/// field's zero value, so an empty value is no type error either.
 pub(crate) fn go_scalar_as_string(err: &ValidationError) -> bool {
     match err.kind() {
+        ValidationErrorKind::Type { .. } if err.instance().is_null() => true,
         ValidationErrorKind::Type { kind } => {
             let wants_string = match kind {
                 TypeKind::Single(t) => t.as_str() == "string",

@@ -27,7 +27,7 @@ static ALERTMANAGER: Dialect = Dialect {
         r"^((([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?|0)$",
         "a duration such as `30s`, `5m` or `1h30m`",
     ), (
-        r"^((\[[^\]]*\]|[^:\[\]]*):[^:\[\]]+)?$",
+        r"^((\[[^\]]*\]|[^:\[\]]*):[^:\[\]]+|.*[$][{(A-Za-z_].*|.*[{][{].*)?$",
         "a `host:port` address such as `smtp.example.com:587` (Alertmanager needs the port)",
     ), (
         r"^([hH][tT][tT][pP][sS]?://([^/?#]*@)?[^/?#@]+([/?#].*)?|<secret>|.*[$][{(A-Za-z_].*|.*[{][{].*)?$",
