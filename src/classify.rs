@@ -8,10 +8,11 @@ use crate::syntax::tree::{Node, TreeFile};
 pub fn classify_tree(path: &str, text: &str, tree: &TreeFile, format: ConfigFormat) -> (FileKind, Option<&'static str>) {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
-    if format != ConfigFormat::Toml && is_helm_template(&lower, text) {
+    let roots: Vec<&Node> = tree.docs.iter().filter_map(|d| d.root.as_ref()).collect();
+    let alertmanager = roots.iter().any(|r| r.get("route").is_some() && r.get("receivers").is_some());
+    if format != ConfigFormat::Toml && is_helm_template(&lower, text, alertmanager) {
         return (FileKind::Other, Some("Helm template (rendered manifests are what Kubernetes sees)"));
     }
-    let roots: Vec<&Node> = tree.docs.iter().filter_map(|d| d.root.as_ref()).collect();
     if format != ConfigFormat::Toml {
         if roots.iter().any(|r| is_kubernetes_object(r)) {
             return (FileKind::Kubernetes, None);
@@ -22,7 +23,7 @@ pub fn classify_tree(path: &str, text: &str, tree: &TreeFile, format: ConfigForm
         if roots.iter().any(|r| r.get("services").is_some_and(|s| s.as_map().is_some())) && !is_lookalike_with_services(&roots) {
             return (FileKind::Compose, None);
         }
-        if roots.iter().any(|r| r.get("route").is_some() && r.get("receivers").is_some()) {
+        if alertmanager {
             return (FileKind::AlertmanagerConfig, None);
         }
         if let Some(verdict) = prometheus_config_verdict(&roots) {
@@ -44,13 +45,17 @@ fn is_compose_name(name: &str) -> bool {
 
 /// Helm chart templates are Go templates, not YAML: `{{` directives in a `templates/` folder,
 /// or anywhere when they reach for Helm's own objects. Prometheus alert templates (`{{ $labels
-/// }}`, `{{- end }}`) are Go templates too, so a bare `{{-` proves nothing.
-fn is_helm_template(lower_path: &str, text: &str) -> bool {
+/// }}`, `{{- end }}`) are Go templates too, so a bare `{{-` proves nothing; and an Alertmanager
+/// configuration calls its notification templates as Helm calls its helpers
+/// (`{{ template "slack.default.text" . }}`), so in a file shaped like one (`alertmanager`)
+/// that call proves nothing either.
+fn is_helm_template(lower_path: &str, text: &str, alertmanager: bool) -> bool {
     text.contains("{{")
         && (lower_path.contains("templates/")
-            || [".Values", ".Release.", ".Chart.", ".Capabilities.", "include \"", "template \""]
+            || [".Values", ".Release.", ".Chart.", ".Capabilities.", "include \""]
                 .iter()
-                .any(|t| text.contains(t)))
+                .any(|t| text.contains(t))
+            || (!alertmanager && text.contains("template \"")))
 }
 
 fn is_kubernetes_object(root: &Node) -> bool {
@@ -180,12 +185,21 @@ mod tests {
     #[test]
     fn helm_templates_but_not_alert_templates() {
         use super::is_helm_template;
-        assert!(is_helm_template("chart/templates/deploy.yaml", "replicas: {{ .Values.replicas }}"));
-        assert!(is_helm_template("deploy.yaml", "image: {{ .Values.image }}"));
+        assert!(is_helm_template(
+            "chart/templates/deploy.yaml",
+            "replicas: {{ .Values.replicas }}",
+            false
+        ));
+        assert!(is_helm_template("deploy.yaml", "image: {{ .Values.image }}", false));
+        assert!(is_helm_template("deploy.yaml", "name: {{ template \"app.fullname\" . }}", false));
         assert!(!is_helm_template(
             "rules.yaml",
-            "description: on {{ $labels.cluster -}} x {{- end }}"
+            "description: on {{ $labels.cluster -}} x {{- end }}",
+            false
         ));
+        let slack = "text: '{{ template \"slack.default.text\" . }}'";
+        assert!(!is_helm_template("alertmanager.yml", slack, true));
+        assert!(is_helm_template("alertmanager.yml", "api_url: {{ .Values.slack }}", true));
     }
 
     #[test]

@@ -15,10 +15,43 @@ pub struct AmConfig {
     pub route: Option<Route>,
     pub receivers_key: Option<Span>,
     pub receivers: Vec<Receiver>,
+    /// Entries of `receivers:` without a `name` (their first key, or the entry).
+    pub unnamed_receivers: Vec<Span>,
     /// Every value anywhere in the file that holds a credential inline (not `*_file`).
     pub credentials: Vec<Credential>,
     /// Every matcher as written, in routes and inhibit rules, for syntax checks.
     pub written_matchers: Vec<WrittenMatcher>,
+    /// The keys of `global:` set to a value (see [`set_keys`]).
+    pub global_set: Vec<SetKey>,
+    /// The named intervals of `time_intervals:` and `mute_time_intervals:`, in file order.
+    pub time_intervals: Vec<NamedInterval>,
+}
+
+/// One entry of `time_intervals:` (or the older `mute_time_intervals:`).
+#[derive(Clone, Debug, Default)]
+pub struct NamedInterval {
+    /// `None` when the entry has no `name:` (or it is not a string).
+    pub name: Option<Spanned>,
+    /// The entry's first key, or the entry when it is empty.
+    pub place: Span,
+    pub specs: Vec<IntervalSpec>,
+}
+
+/// One item of a named interval's `time_intervals:` list.
+#[derive(Clone, Debug, Default)]
+pub struct IntervalSpec {
+    pub times: Vec<TimeRange>,
+    /// Every string of `weekdays`, `days_of_month`, `months` and `years`, and `location`,
+    /// with the key it was written under.
+    pub values: Vec<(String, Spanned)>,
+}
+
+/// One entry of `times:`.
+#[derive(Clone, Debug, Default)]
+pub struct TimeRange {
+    pub place: Span,
+    pub start: Option<Spanned>,
+    pub end: Option<Spanned>,
 }
 
 /// A matcher as written in the file: one entry of `match`/`match_re` (and their `source_`/
@@ -29,6 +62,8 @@ pub struct WrittenMatcher {
     pub key: String,
     /// The label, for `match`/`match_re` entries.
     pub label: Option<String>,
+    /// Where that label is written (the entry's key).
+    pub label_span: Option<Span>,
     /// The value (a string of a `matchers` list); `None` when it is not a string (`null`, a
     /// number, a list).
     pub value: Option<String>,
@@ -93,10 +128,15 @@ pub struct Route {
     /// Label matchers from `match`, `match_re` and `matchers`, as (label, operator, value).
     pub matchers: Vec<Matcher>,
     pub group_by: Option<Spanned>,
+    /// The labels of `group_by`, each with its span.
+    pub group_by_labels: Vec<Spanned>,
     pub group_wait: Option<Spanned>,
     pub group_interval: Option<Spanned>,
     pub repeat_interval: Option<Spanned>,
     pub continue_: bool,
+    /// The names in `mute_time_intervals:` and `active_time_intervals:`.
+    pub mute_time_intervals: Vec<Spanned>,
+    pub active_time_intervals: Vec<Spanned>,
     pub routes: Vec<Route>,
 }
 
@@ -151,6 +191,34 @@ pub struct Integration {
     pub count: usize,
     /// The `url` values of webhook configs, to recognise paging services behind webhooks.
     pub urls: Vec<String>,
+    /// The entries of the list, in order.
+    pub items: Vec<IntegrationItem>,
+}
+
+/// One entry of a `*_configs` list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IntegrationItem {
+    /// The entry's first key, or the entry when it is empty or not a map.
+    pub place: Span,
+    /// The keys set to a value (see [`set_keys`]), and `http_config.authorization` when the
+    /// entry's `http_config` sets it.
+    pub set: Vec<SetKey>,
+}
+
+impl IntegrationItem {
+    /// The first of `names` set on the entry.
+    pub fn get(&self, names: &[&str]) -> Option<&SetKey> {
+        self.set.iter().find(|k| names.contains(&k.name.as_str()))
+    }
+}
+
+/// A key set to a value (see [`set_keys`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetKey {
+    pub name: String,
+    pub key: Span,
+    /// The scalar's text; empty for a list or a map.
+    pub value: String,
 }
 
 /// A value that holds a credential inline.
@@ -188,15 +256,26 @@ impl FromFile for AmConfig {
         if let Some(rs) = root.entry("receivers") {
             out.receivers_key = Some(rs.key.span);
             for r in doc.items(&rs.value) {
-                if let Some(name) = Spanned::from_entry(doc, r, "name") {
-                    out.receivers.push(Receiver {
+                match Spanned::from_entry(doc, r, "name").filter(|n| !n.value.is_empty()) {
+                    Some(name) => out.receivers.push(Receiver {
                         name,
                         span: r.span,
                         integrations: integrations(doc, r),
-                    });
+                    }),
+                    None => out.unnamed_receivers.push(first_key_of(doc, r)),
                 }
             }
         }
+        if let Some(global) = doc.get(root, "global") {
+            out.global_set = set_keys(doc, global);
+        }
+        for key in ["mute_time_intervals", "time_intervals"] {
+            if let Some(list) = doc.get(root, key) {
+                out.time_intervals
+                    .extend(doc.items(list).into_iter().map(|n| named_interval(doc, n)));
+            }
+        }
+        out.time_intervals.sort_by_key(|t| t.place.start);
         collect_credentials(doc, root, None, None, 0, &mut out.credentials);
         Some(out)
     }
@@ -212,10 +291,13 @@ fn build_route(doc: &Document, node: &Node, place: Span, depth: usize) -> Route 
         receiver: Spanned::from_entry(doc, node, "receiver"),
         matchers: matchers(doc, node),
         group_by: Spanned::from_entry(doc, node, "group_by"),
+        group_by_labels: strings(doc, node, "group_by"),
         group_wait: Spanned::from_entry(doc, node, "group_wait"),
         group_interval: Spanned::from_entry(doc, node, "group_interval"),
         repeat_interval: Spanned::from_entry(doc, node, "repeat_interval"),
         continue_: doc.get(node, "continue").and_then(Node::as_bool).unwrap_or(false),
+        mute_time_intervals: strings(doc, node, "mute_time_intervals"),
+        active_time_intervals: strings(doc, node, "active_time_intervals"),
         routes: Vec::new(),
     };
     if depth < MAX_ROUTE_DEPTH {
@@ -239,6 +321,7 @@ fn written_matchers(doc: &Document, node: &Node, depth: usize, out: &mut Vec<Wri
                 out.push(WrittenMatcher {
                     key: key.to_string(),
                     label: m.key.as_str().map(str::to_string),
+                    label_span: Some(m.key.span),
                     value: doc.resolve(&m.value).as_str().map(str::to_string),
                     span: if m.value.span.is_empty() { m.key.span } else { m.value.span },
                 });
@@ -248,6 +331,7 @@ fn written_matchers(doc: &Document, node: &Node, depth: usize, out: &mut Vec<Wri
                 out.push(WrittenMatcher {
                     key: key.to_string(),
                     label: None,
+                    label_span: None,
                     value: item.as_str().map(str::to_string),
                     span: item.span,
                 });
@@ -351,14 +435,111 @@ fn integrations(doc: &Document, receiver: &Node) -> Vec<Integration> {
                 .filter_map(|i| doc.get(i, "url").and_then(Node::as_str))
                 .map(str::to_string)
                 .collect();
+            let items = items
+                .into_iter()
+                .map(|i| {
+                    let mut set = set_keys(doc, i);
+                    let http = doc.get(i, "http_config");
+                    if let Some(auth) = http.into_iter().flat_map(|h| set_keys(doc, h)).find(|k| k.name == "authorization") {
+                        set.push(SetKey {
+                            name: "http_config.authorization".to_string(),
+                            ..auth
+                        });
+                    }
+                    IntegrationItem {
+                        place: first_key_of(doc, i),
+                        set,
+                    }
+                })
+                .collect::<Vec<_>>();
             Some(Integration {
                 kind: kind.to_string(),
                 key: e.key.span,
                 count: items.len(),
                 urls,
+                items,
             })
         })
         .collect()
+}
+
+/// The keys of a map set to a value: not null, not an empty string, not an empty list or map
+/// (Alertmanager's decoder leaves such a field at its zero value, which it reads as unset).
+pub fn set_keys(doc: &Document, map: &Node) -> Vec<SetKey> {
+    doc.entries(map)
+        .into_iter()
+        .filter(|e| {
+            let v = doc.resolve(&e.value);
+            match &v.kind {
+                NodeKind::Scalar(_) => v.as_str().is_some_and(|s| !s.is_empty()),
+                NodeKind::Seq(items) => !items.is_empty(),
+                NodeKind::Map(entries) => !entries.is_empty(),
+                NodeKind::Alias(_) => true,
+            }
+        })
+        .filter_map(|e| {
+            Some(SetKey {
+                name: e.key.as_str()?.to_string(),
+                key: e.key.span,
+                value: doc.resolve(&e.value).as_str().unwrap_or("").to_string(),
+            })
+        })
+        .collect()
+}
+
+/// A map's first key, or the node itself when it has none.
+fn first_key_of(doc: &Document, node: &Node) -> Span {
+    doc.entries(node).first().map_or(node.span, |e| e.key.span)
+}
+
+/// The strings of the list at `key` of `map`, each with its span and the key's.
+fn strings(doc: &Document, map: &Node, key: &str) -> Vec<Spanned> {
+    let Some(entry) = doc.entries(map).into_iter().find(|e| e.key.as_str() == Some(key)) else {
+        return Vec::new();
+    };
+    doc.items(&entry.value)
+        .into_iter()
+        .filter_map(|i| {
+            Some(Spanned {
+                value: i.as_str()?.to_string(),
+                span: i.span,
+                key: entry.key.span,
+            })
+        })
+        .collect()
+}
+
+fn named_interval(doc: &Document, node: &Node) -> NamedInterval {
+    let specs = doc
+        .get(node, "time_intervals")
+        .map(|list| doc.items(list).into_iter().map(|s| interval_spec(doc, s)).collect())
+        .unwrap_or_default();
+    NamedInterval {
+        name: Spanned::from_entry(doc, node, "name").filter(|n| !n.value.is_empty()),
+        place: first_key_of(doc, node),
+        specs,
+    }
+}
+
+fn interval_spec(doc: &Document, node: &Node) -> IntervalSpec {
+    let mut spec = IntervalSpec::default();
+    if let Some(times) = doc.get(node, "times") {
+        for t in doc.items(times) {
+            spec.times.push(TimeRange {
+                place: first_key_of(doc, t),
+                start: Spanned::from_entry(doc, t, "start_time").filter(|s| !s.value.is_empty()),
+                end: Spanned::from_entry(doc, t, "end_time").filter(|s| !s.value.is_empty()),
+            });
+        }
+    }
+    for key in ["weekdays", "days_of_month", "months", "years"] {
+        spec.values
+            .extend(strings(doc, node, key).into_iter().map(|s| (key.to_string(), s)));
+    }
+    if let Some(location) = Spanned::from_entry(doc, node, "location") {
+        spec.values.push(("location".to_string(), location));
+    }
+    spec
 }
 
 /// Keys whose value is a credential in Alertmanager's configuration (each has a `*_file` twin).

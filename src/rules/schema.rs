@@ -37,6 +37,9 @@ pub(crate) struct Dialect {
     /// What a value matching one of the schema's patterns is, in the user's words
     /// (`a duration such as `30s``), instead of the regular expression.
     pub patterns: &'static [(&'static str, &'static str)],
+    /// A key whose value may be a credential (a webhook URL with its token, an API key): a
+    /// finding about such a value masks it in the snippet.
+    pub secret_value: fn(key: &str) -> bool,
 }
 
 impl Dialect {
@@ -67,17 +70,19 @@ impl Dialect {
     }
 }
 
-/// The excuse of the tools written in Go (Prometheus, Alertmanager): their YAML decoder reads
-/// any scalar into a string field (`test: 2` is the string "2"), so a number or boolean where
-/// a string belongs is no error.
 /// A validation error in words, with the offending value masked: a value may be a secret, so the
 /// message names the place and the expectation, never the value.
 pub(crate) fn error_text(err: &ValidationError) -> String {
     err.masked_with("the value").to_string()
 }
 
+/// The excuse of the tools written in Go (Prometheus, Alertmanager): their YAML decoder reads
+/// any scalar into a string field (`test: 2` is the string "2"), so a number or boolean where
+/// a string belongs is no error; and it reads `null` (`global:` with nothing under it) as the
+/// field's zero value, so an empty value is no type error either.
 pub(crate) fn go_scalar_as_string(err: &ValidationError) -> bool {
     match err.kind() {
+        ValidationErrorKind::Type { .. } if err.instance().is_null() => true,
         ValidationErrorKind::Type { kind } => {
             let wants_string = match kind {
                 TypeKind::Single(t) => t.as_str() == "string",
@@ -114,7 +119,11 @@ pub(crate) fn validate(file: &File, dialect: &Dialect, out: &mut Sink) {
         }
         for p in problems.into_iter().take(MAX_ERRORS) {
             let span = node_at_pointer(doc, root, &p.pointer, p.key.as_deref());
-            out.report(span, p.message).help(dialect.help);
+            let report = out.report(span, p.message).help(dialect.help);
+            let key = p.pointer.rsplit('/').next().unwrap_or("");
+            if p.key.is_none() && (dialect.secret_value)(key) {
+                report.secret(span);
+            }
         }
     }
 }
@@ -284,7 +293,8 @@ fn type_name(t: &str) -> String {
     .to_string()
 }
 
-fn join_or(items: &[String]) -> String {
+/// "a", "a or b", "a, b or c".
+pub(crate) fn join_or(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),

@@ -1,4 +1,5 @@
 use super::config;
+use crate::model::alertmanager::CREDENTIAL_KEYS;
 use crate::model::File;
 use crate::rules::schema::{go_scalar_as_string, validate, Dialect};
 use crate::rules::{Rule, Sink};
@@ -25,7 +26,14 @@ static ALERTMANAGER: Dialect = Dialect {
     patterns: &[(
         r"^((([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?|0)$",
         "a duration such as `30s`, `5m` or `1h30m`",
+    ), (
+        r"^((\[[^\]]*\]|[^:\[\]]*):[^:\[\]]+|.*[$][{(A-Za-z_].*|.*[{][{].*)?$",
+        "a `host:port` address such as `smtp.example.com:587` (Alertmanager needs the port)",
+    ), (
+        r"^([hH][tT][tT][pP][sS]?://([^/?#]*@)?[^/?#@]+([/?#].*)?|<secret>|.*[$][{(A-Za-z_].*|.*[{][{].*)?$",
+        "an `http://` or `https://` URL with a host",
     )],
+    secret_value: |key| key.ends_with("url") || CREDENTIAL_KEYS.contains(&key),
 };
 
 impl Rule for ConfigSchemaViolation {

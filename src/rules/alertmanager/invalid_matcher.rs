@@ -17,6 +17,13 @@ impl Rule for InvalidMatcher {
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some(cfg) = config(file) else { return };
         for m in &cfg.written_matchers {
+            if let (Some(label), Some(at)) = (&m.label, m.label_span) {
+                if !is_legacy_label_name(label) {
+                    out.report(at, format!("`{}`: `{label}` is not a label name the old matcher syntax accepts", m.key))
+                        .help(format!("`{}` keys must match `[a-zA-Z_][a-zA-Z0-9_]*`; for another label name use `matchers:` with a quoted name (`'\"{label}\"=\"value\"'`)", m.key));
+                    continue;
+                }
+            }
             if let Some(problem) = problem(m) {
                 out.report(m.span, format!("`{}`: {problem}", m.key)).help(
                     "write matchers as `label=\"value\"`, `label!=\"value\"`, `label=~\"regex\"` or `label!~\"regex\"` (RE2 syntax, anchored); `match_re` values are regexes too",
@@ -43,4 +50,11 @@ fn problem(m: &WrittenMatcher) -> Option<String> {
         return label_regex_error(value).map(|e| format!("the regex of `{label}` does not compile: {e}"));
     }
     None
+}
+
+/// `match`/`match_re` (and their inhibit-rule forms) keep Prometheus' legacy label names
+/// (model.LabelNameRE); only `matchers` accept UTF-8 names.
+fn is_legacy_label_name(label: &str) -> bool {
+    let mut chars = label.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

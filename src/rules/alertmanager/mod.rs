@@ -2,16 +2,22 @@
 //! which integrations page a human.
 
 mod config_schema_violation;
+mod conflicting_fields;
 mod critical_not_paged;
+mod duplicate_receiver;
 mod group_interval_out_of_range;
 mod group_wait_out_of_range;
 mod hardcoded_secret;
+mod integration_missing_field;
 mod invalid_matcher;
+mod invalid_route;
+mod invalid_time_interval;
 mod receiver_without_integration;
 mod repeat_interval_out_of_range;
 mod route_matches_no_alert;
 mod route_without_group_by;
 mod undefined_receiver;
+mod undefined_time_interval;
 mod unreferenced_receiver;
 
 use super::prometheus::{DurationRange, OutOfRange};
@@ -27,15 +33,21 @@ pub fn rules() -> Vec<&'static dyn Rule> {
     vec![
         &critical_not_paged::CriticalNotPaged,
         &config_schema_violation::ConfigSchemaViolation,
+        &conflicting_fields::ConflictingFields,
+        &duplicate_receiver::DuplicateReceiver,
         &group_interval_out_of_range::GroupIntervalOutOfRange,
         &group_wait_out_of_range::GroupWaitOutOfRange,
         &hardcoded_secret::HardcodedSecret,
+        &integration_missing_field::IntegrationMissingField,
         &invalid_matcher::InvalidMatcher,
+        &invalid_route::InvalidRoute,
+        &invalid_time_interval::InvalidTimeInterval,
         &receiver_without_integration::ReceiverWithoutIntegration,
         &repeat_interval_out_of_range::RepeatIntervalOutOfRange,
         &route_matches_no_alert::RouteMatchesNoAlert,
         &route_without_group_by::RouteWithoutGroupBy,
         &undefined_receiver::UndefinedReceiver,
+        &undefined_time_interval::UndefinedTimeInterval,
         &unreferenced_receiver::UnreferencedReceiver,
     ]
 }

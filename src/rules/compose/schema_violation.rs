@@ -22,6 +22,7 @@ static COMPOSE: Dialect = Dialect {
     excused,
     ahead_of_schema,
     patterns: &[],
+    secret_value: |_| false,
 };
 
 impl Rule for SchemaViolation {

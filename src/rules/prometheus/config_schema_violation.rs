@@ -25,6 +25,7 @@ static PROMETHEUS: Dialect = Dialect {
         r"^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$",
         "a duration such as `30s`, `5m` or `1h30m`",
     )],
+    secret_value: |_| false,
 };
 
 impl Rule for ConfigSchemaViolation {

@@ -37,6 +37,12 @@ impl Rule for NoRetentionLimit {
                 report(out, place, &format!("service `{}`", s.name), s.command.is_some());
             }
         }
+        // Prometheus Operator `Prometheus` objects (monitoring.coreos.com/v1) are left alone on
+        // purpose: with neither `spec.retention` nor `spec.retentionSize` the Operator passes
+        // `--storage.tsdb.retention.time=24h` (its API reference: "Default is '24h' if
+        // retentionSize is not set"), a bound, and either field set is a chosen bound, which this
+        // rule accepts for containers too. Such objects have no pod template, so they never
+        // reach the loop below.
         if let Some(manifests) = file.model::<Manifests>() {
             for object in &manifests.objects {
                 let Some(pod) = &object.pod else { continue };
