@@ -42,15 +42,64 @@ fn is_compose_name(name: &str) -> bool {
     (name.starts_with("docker-compose") || name.starts_with("compose")) && (name.ends_with(".yml") || name.ends_with(".yaml"))
 }
 
+/// Go template directives only Helm renders: its own objects and `include`. (`template "x"` is
+/// not one: Alertmanager configs call their notification templates that way.)
+const HELM_MARKERS: [&str; 5] = [".Values", ".Release.", ".Chart.", ".Capabilities.", "include \""];
+
 /// Helm chart templates are Go templates, not YAML: `{{` directives in a `templates/` folder,
 /// or anywhere when they reach for Helm's own objects. Prometheus alert templates (`{{ $labels
-/// }}`, `{{- end }}`) are Go templates too, so a bare `{{-` proves nothing.
+/// }}`, `{{- end }}`) are Go templates too, so a `templates/` folder holding only those is not
+/// taken for a chart.
 fn is_helm_template(lower_path: &str, text: &str) -> bool {
     text.contains("{{")
-        && (lower_path.contains("templates/")
-            || [".Values", ".Release.", ".Chart.", ".Capabilities.", "include \"", "template \""]
-                .iter()
-                .any(|t| text.contains(t)))
+        && (HELM_MARKERS.iter().any(|t| text.contains(t))
+            || in_templates_folder(lower_path) && text.match_indices("{{").any(|(i, _)| !is_alert_template_action(&text[i + 2..])))
+}
+
+fn in_templates_folder(lower_path: &str) -> bool {
+    lower_path.split('/').rev().skip(1).any(|dir| dir == "templates")
+}
+
+/// The text after a `{{` opens an action of a Prometheus alert template: a variable, the alert's
+/// labels and value, a control word or one of the template functions alert texts use.
+fn is_alert_template_action(after: &str) -> bool {
+    let action = after.trim_start_matches('-').trim_start();
+    [
+        "$",
+        ".Labels",
+        ".Value",
+        ".ExternalLabels",
+        "end",
+        "else",
+        "if ",
+        "range ",
+        "with ",
+        "humanize",
+        "printf",
+        "query ",
+        "title ",
+        "toUpper ",
+        "toLower ",
+        "reReplaceAll ",
+    ]
+    .iter()
+    .any(|w| action.starts_with(w))
+}
+
+/// Where the template syntax of a manifest template starts (its first `{{`), for a Helm template
+/// that renders Kubernetes objects: inside a `templates/` folder, or with `kind:`/`apiVersion:`
+/// keys. A values file with `{{ .Release.Name }}` strings for `tpl` is neither, and stays
+/// skipped: it is input to a chart, not a manifest.
+pub fn template_syntax_at(path: &str, text: &str) -> Option<usize> {
+    let lower = path.to_ascii_lowercase();
+    if !is_helm_template(&lower, text) {
+        return None;
+    }
+    let manifest = in_templates_folder(&lower)
+        || text
+            .lines()
+            .any(|l| l.trim_start_matches("- ").starts_with("kind:") || l.trim_start_matches("- ").starts_with("apiVersion:"));
+    manifest.then(|| text.find("{{")).flatten()
 }
 
 fn is_kubernetes_object(root: &Node) -> bool {
@@ -175,5 +224,19 @@ mod tests {
             "rules.yaml",
             "description: on {{ $labels.cluster -}} x {{- end }}"
         ));
+        assert!(!is_helm_template(
+            "monitoring/templates/alerts.yaml",
+            "summary: '{{ $labels.pod }} is down: {{ humanize $value }}'"
+        ));
+        assert!(is_helm_template("chart/templates/svc.yaml", "name: {{ template \"app.name\" . }}"));
+    }
+
+    #[test]
+    fn template_syntax_is_placed_only_for_manifest_templates() {
+        use super::template_syntax_at;
+        let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n";
+        assert_eq!(template_syntax_at("chart/svc.yaml", text), text.find("{{"));
+        assert_eq!(template_syntax_at("chart/values.yaml", "fullname: \"{{ .Release.Name }}\"\n"), None);
+        assert_eq!(template_syntax_at("chart/templates/x.yaml", "a: 1\n"), None);
     }
 }

@@ -135,6 +135,18 @@ pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File
         file.read_error = Some(err);
         return Ok(file);
     }
+    if matches!(syntax, Syntax::Yaml | Syntax::Json) && matches!(forced, None | Some(FileKind::Kubernetes)) {
+        if let Some(offset) = crate::classify::template_syntax_at(display, &text) {
+            let mut file = File::new(
+                SourceFile::new(display, abs.to_path_buf(), text),
+                FileKind::Kubernetes,
+                Parsed::None,
+                production,
+            );
+            file.read_error = Some(ReadError::Template { offset });
+            return Ok(file);
+        }
+    }
     let limits = Limits::default();
     let (kind, parsed) = match syntax {
         Syntax::Dockerfile => (FileKind::Dockerfile, Parsed::Dockerfile(Box::new(syntax::dockerfile::parse(&text)))),

@@ -55,6 +55,11 @@ pub enum ReadError {
     },
     /// The operating system refused (permissions, vanished file).
     Io(String),
+    /// A Helm template: Go template syntax from `offset` on, so the text is not the YAML that
+    /// Kubernetes will see until it is rendered.
+    Template {
+        offset: usize,
+    },
 }
 
 /// A typed view that can be built from a file (a Kubernetes object list, a Compose model, …).
