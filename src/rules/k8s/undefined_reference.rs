@@ -1,4 +1,4 @@
-use super::{has_helm_charts, may_share_namespace, ProjectObjects};
+use super::{may_share_namespace, HelmCharts, ProjectObjects};
 use crate::diagnostic::Severity;
 use crate::model::k8s::{kustomize_generated, Object, PodSpec};
 use crate::model::repo::parent;
@@ -25,9 +25,7 @@ impl Rule for UndefinedReference {
     }
 
     fn check_project(&self, project: &Project, out: &mut Sink) {
-        if has_helm_charts(project.repo) {
-            return;
-        }
+        let charts = HelmCharts::new(project);
         let allowed = glob_set(&out.options::<Options>().allow_external);
         let objects = ProjectObjects::new(project.files);
         let made = made_elsewhere(project, &objects);
@@ -40,6 +38,7 @@ impl Rule for UndefinedReference {
                     continue;
                 };
                 if always_there(kind, name)
+                    || charts.may_define(path, kind)
                     || allowed.is_match(name)
                     || allowed.is_match(format!("{kind}/{name}"))
                     || made.contains(&(kind, name.to_string()))
