@@ -6,6 +6,7 @@ mod capabilities_not_dropped;
 mod cluster_admin_binding;
 mod dangerous_capabilities;
 mod default_service_account;
+mod deprecated_api_version;
 mod exposed_service_type;
 mod host_namespace;
 mod host_path_volume;
@@ -68,6 +69,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &cluster_admin_binding::ClusterAdminBinding,
         &dangerous_capabilities::DangerousCapabilities,
         &default_service_account::DefaultServiceAccount,
+        &deprecated_api_version::DeprecatedApiVersion,
         &exposed_service_type::ExposedServiceType,
         &host_namespace::HostNamespace,
         &host_path_volume::HostPathVolume,

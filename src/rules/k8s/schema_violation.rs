@@ -59,6 +59,9 @@ impl Rule for SchemaViolation {
             return;
         };
         for obj in &m.objects {
+            if super::deprecated_api_version::removal(&obj.api_version, &obj.kind).is_some() {
+                continue; // k8s/deprecated-api-version reports it, whatever the release
+            }
             let Some(validator) = validator(release, &obj.api_version, &obj.kind) else {
                 continue; // CRDs, removed API versions and rare kinds are not judged
             };
