@@ -81,10 +81,14 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &LoadO
             loaded
         })
         .collect();
+    let patches = kustomize_patches(&repo);
     let mut files = Vec::new();
     for l in loaded {
         match l {
-            Ok(f) => files.push(f),
+            Ok(mut f) => {
+                f.kustomize_patch = patches.contains(f.path());
+                files.push(f);
+            }
             Err(skip) => skipped.push(skip),
         }
     }
@@ -273,6 +277,18 @@ fn repo_texts(walk: &discover::Walk, max: u64) -> Vec<(String, String)> {
             (text, None) => Some((w.display.clone(), text)),
             _ => None,
         })
+        .collect()
+}
+
+/// The files the run's `kustomization.yaml`s apply as patches.
+fn kustomize_patches(repo: &RepoIndex) -> std::collections::HashSet<String> {
+    repo.texts
+        .iter()
+        .filter(|(p, _)| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
+        })
+        .flat_map(|(p, text)| crate::model::k8s::kustomize_patches(crate::model::repo::parent(p), text))
         .collect()
 }
 

@@ -145,7 +145,7 @@ impl FromFile for Manifests {
             let shared_spans = !doc.anchors.is_empty();
             collect_objects(root, shared_spans, &mut objects, 0);
         }
-        if is_patch_path(file.path()) {
+        if file.kustomize_patch || is_patch_path(file.path()) {
             objects.iter_mut().for_each(|o| o.partial = true);
         }
         Some(Manifests { objects })
@@ -424,6 +424,38 @@ impl Container {
                 .is_some_and(|name| self.ports.iter().any(|p| p.name.as_deref() == Some(name))),
         }
     }
+}
+
+/// The files a Kustomization in `folder` applies as patches (`patches[].path`,
+/// `patchesStrategicMerge`, `patchesJson6902[].path`), as paths joined to `folder`, from the text
+/// of its `kustomization.yaml`.
+pub fn kustomize_patches(folder: &str, text: &str) -> Vec<String> {
+    let tree = crate::syntax::yaml::parse(text, &crate::syntax::Limits::default());
+    let mut out = Vec::new();
+    for root in tree.docs.iter().filter_map(|d| d.root.as_ref()) {
+        for field in ["patches", "patchesStrategicMerge", "patchesJson6902"] {
+            let items = root.get(field).and_then(Node::as_seq).unwrap_or_default();
+            let paths = items.iter().filter_map(|p| p.as_str().or_else(|| p.get("path")?.as_str()));
+            // An inline patch in patchesStrategicMerge is YAML text, not a path.
+            out.extend(paths.filter(|p| !p.contains('\n')).filter_map(|p| join_relative(folder, p)));
+        }
+    }
+    out
+}
+
+/// `folder` joined with the relative `path`, `.` and `..` resolved; `None` above the top.
+fn join_relative(folder: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// The ConfigMaps and Secrets a Kustomization generates (`configMapGenerator`,

@@ -35,6 +35,9 @@ pub struct File {
     pub production: bool,
     /// Why the text could not be read, when it could not.
     pub read_error: Option<ReadError>,
+    /// Listed as a patch by a `kustomization.yaml` (`patches`, `patchesStrategicMerge`): its
+    /// objects are partial, whatever the file's name.
+    pub kustomize_patch: bool,
     models: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
@@ -76,6 +79,7 @@ impl File {
             parsed,
             production,
             read_error: None,
+            kustomize_patch: false,
             models: Mutex::new(HashMap::new()),
         }
     }
