@@ -1,4 +1,5 @@
 use super::manifests;
+use super::schema_violation::Release;
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
@@ -120,21 +121,6 @@ pub fn removal(api_version: &str, kind: &str) -> Option<&'static Removal> {
         .find(|r| r.api_version == api_version && r.kind.is_none_or(|k| k == kind))
 }
 
-#[derive(serde::Deserialize)]
-#[serde(default, rename_all = "kebab-case")]
-struct Options {
-    /// Filled in from k8s/schema-violation's option, so that one setting names the release.
-    kubernetes_version: String,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            kubernetes_version: "1.37".into(),
-        }
-    }
-}
-
 impl Rule for DeprecatedApiVersion {
     fn name(&self) -> &'static str {
         "k8s/deprecated-api-version"
@@ -142,7 +128,7 @@ impl Rule for DeprecatedApiVersion {
 
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some(m) = manifests(file) else { return };
-        let target: Options = out.options();
+        let target: Release = out.options();
         let target_minor = minor(&target.kubernetes_version).unwrap_or(u32::MAX);
         for obj in m.objects.iter() {
             let Some(r) = removal(&obj.api_version, &obj.kind) else {

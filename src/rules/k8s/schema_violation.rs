@@ -29,15 +29,17 @@ static BUNDLES: &[(&str, &[u8])] = &[
     ("1.37", include_bytes!("../../../schemas/kubernetes/v1.37.0.json.zlib")),
 ];
 
+/// The `kubernetes-version` option: the release objects are checked against (the engine passes
+/// it on to k8s/deprecated-api-version).
 #[derive(serde::Deserialize)]
 #[serde(default, rename_all = "kebab-case")]
-struct Options {
-    kubernetes_version: String,
+pub struct Release {
+    pub kubernetes_version: String,
 }
 
-impl Default for Options {
+impl Default for Release {
     fn default() -> Self {
-        Options {
+        Release {
             kubernetes_version: "1.37".into(),
         }
     }
@@ -53,7 +55,7 @@ impl Rule for SchemaViolation {
 
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some(m) = manifests(file) else { return };
-        let options: Options = out.options();
+        let options: Release = out.options();
         // The config schema allows only bundled releases.
         let Some(release) = BUNDLES.iter().position(|(v, _)| *v == options.kubernetes_version) else {
             return;
