@@ -95,11 +95,40 @@ pub fn template_syntax_at(path: &str, text: &str) -> Option<usize> {
     if !is_helm_template(&lower, text) {
         return None;
     }
-    let manifest = in_templates_folder(&lower)
-        || text
-            .lines()
-            .any(|l| l.trim_start_matches("- ").starts_with("kind:") || l.trim_start_matches("- ").starts_with("apiVersion:"));
+    let manifest = in_templates_folder(&lower) || looks_like_manifest(text);
     manifest.then(|| text.find("{{")).flatten()
+}
+
+fn looks_like_manifest(text: &str) -> bool {
+    text.lines()
+        .any(|l| l.trim_start_matches("- ").starts_with("kind:") || l.trim_start_matches("- ").starts_with("apiVersion:"))
+}
+
+/// Where template syntax that is part of a manifest's YAML structure starts: a `{{ … }}` or
+/// `{% … %}` outside every string and comment, as Jinja, Go templates and the `{{NAME}}`
+/// placeholders of sed or envsubst scripts write them. Such a file parses into nonsense or not
+/// at all. Template syntax inside a string (`image: "{{ IMAGE }}"`, a block of embedded config)
+/// leaves the YAML intact and is checked as written; a Prometheus alert template left unquoted
+/// (`summary: {{ $labels.pod }} down`) is a real YAML error and stays one.
+pub fn structural_template_at(text: &str, tree: &TreeFile) -> Option<usize> {
+    if !(text.contains("{{") || text.contains("{%")) || !looks_like_manifest(text) {
+        return None;
+    }
+    let mut strings: Vec<(u32, u32)> = tree.comments.iter().map(|c| (c.span.start, c.span.end)).collect();
+    for root in tree.docs.iter().filter_map(|d| d.root.as_ref()) {
+        root.walk(&mut |n| {
+            if n.as_scalar().is_some() {
+                strings.push((n.span.start, n.span.end));
+            }
+        });
+    }
+    let in_string = |i: usize| strings.iter().any(|&(s, e)| s as usize <= i && i < e as usize);
+    text.match_indices("{{")
+        .chain(text.match_indices("{%"))
+        .map(|(i, _)| i)
+        .filter(|&i| !in_string(i))
+        .filter(|&i| text[i + 1..].starts_with('%') || !is_alert_template_action(&text[i + 2..]))
+        .min()
 }
 
 fn is_kubernetes_object(root: &Node) -> bool {

@@ -141,14 +141,7 @@ pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File
     }
     if matches!(syntax, Syntax::Yaml | Syntax::Json) && matches!(forced, None | Some(FileKind::Kubernetes)) {
         if let Some(offset) = crate::classify::template_syntax_at(display, &text) {
-            let mut file = File::new(
-                SourceFile::new(display, abs.to_path_buf(), text),
-                FileKind::Kubernetes,
-                Parsed::None,
-                production,
-            );
-            file.read_error = Some(ReadError::Template { offset });
-            return Ok(file);
+            return Ok(template_file(display, abs, text, production, offset));
         }
     }
     let limits = Limits::default();
@@ -161,6 +154,11 @@ pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File
                 Syntax::Json => (syntax::json::parse(&text, &limits), ConfigFormat::Json),
                 _ => (syntax::toml::parse(&text, &limits), ConfigFormat::Toml),
             };
+            if format == ConfigFormat::Yaml && matches!(forced, None | Some(FileKind::Kubernetes)) {
+                if let Some(offset) = crate::classify::structural_template_at(&text, &tree) {
+                    return Ok(template_file(display, abs, text, production, offset));
+                }
+            }
             let (mut kind, why) = match forced {
                 Some(k) => (k, None),
                 None => classify_tree(display, &text, &tree, format),
@@ -182,6 +180,18 @@ pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File
         parsed,
         production,
     ))
+}
+
+/// A manifest template, kept unparsed: andon/unrendered-template reports it once.
+fn template_file(display: &str, abs: &Path, text: String, production: bool, offset: usize) -> File {
+    let mut file = File::new(
+        SourceFile::new(display, abs.to_path_buf(), text),
+        FileKind::Kubernetes,
+        Parsed::None,
+        production,
+    );
+    file.read_error = Some(ReadError::Template { offset });
+    file
 }
 
 /// The parser for a kind the config assigns, whatever the file's name says.

@@ -17,7 +17,7 @@ impl Rule for UnrenderedTemplate {
                 Span::new(offset, offset + 2),
                 "not checkable: template syntax; pipe `helm template`/`kustomize build` output into `andon check - --stdin-kind kubernetes`",
             )
-            .help("render the chart (`helm template . | andon check - --stdin-kind kubernetes`) to check the manifests it produces");
+            .help("render it with the tool that fills it in (`helm template`, `kustomize build`, Jinja) and check the output: `… | andon check - --stdin-kind kubernetes`");
         }
     }
 }
