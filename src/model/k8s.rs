@@ -437,7 +437,8 @@ pub fn kustomize_patches(folder: &str, text: &str) -> Vec<String> {
             let items = root.get(field).and_then(Node::as_seq).unwrap_or_default();
             let paths = items.iter().filter_map(|p| p.as_str().or_else(|| p.get("path")?.as_str()));
             // An inline patch in patchesStrategicMerge is YAML text, not a path.
-            out.extend(paths.filter(|p| !p.contains('\n')).filter_map(|p| join_relative(folder, p)));
+            let files = paths.filter(|p| !p.contains('\n') && !p.contains(": "));
+            out.extend(files.filter_map(|p| join_relative(folder, p)));
         }
     }
     out
@@ -566,6 +567,16 @@ pub fn same_content(a: &Node, b: &Node) -> bool {
 mod tests {
     use super::*;
     use crate::syntax::{yaml, Limits};
+
+    #[test]
+    fn kustomize_patch_paths_are_joined_to_the_folder() {
+        let text = "patches:\n- path: replicas.yaml\n- patch: |-\n    - op: remove\n  target: {kind: Deployment}\npatchesStrategicMerge:\n- ../common/./limits.yaml\n- |-\n  kind: Deployment\npatchesJson6902:\n- path: ops.json\n";
+        assert_eq!(
+            kustomize_patches("deploy/prod", text),
+            ["deploy/prod/replicas.yaml", "deploy/common/limits.yaml", "deploy/prod/ops.json"]
+        );
+        assert!(kustomize_patches("", "patchesStrategicMerge: [../outside.yaml]\n").is_empty());
+    }
 
     fn objects(text: &str) -> Vec<Object> {
         let tree = yaml::parse(text, &Limits::default());
