@@ -222,7 +222,13 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         let mut rows: Vec<(String, String)> = checked
             .files
             .iter()
-            .map(|f| (f.path().to_string(), f.kind.as_str().to_string()))
+            .map(|f| match f.read_error {
+                Some(crate::model::ReadError::Template { .. }) => (
+                    f.path().to_string(),
+                    format!("{}: template, not checked until rendered", f.kind.as_str()),
+                ),
+                _ => (f.path().to_string(), f.kind.as_str().to_string()),
+            })
             .collect();
         rows.extend(checked.skipped.iter().map(|(p, why)| (p.clone(), format!("skipped: {why}"))));
         rows.sort();

@@ -9,8 +9,7 @@ pub fn classify_tree(path: &str, text: &str, tree: &TreeFile, format: ConfigForm
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     let roots: Vec<&Node> = tree.docs.iter().filter_map(|d| d.root.as_ref()).collect();
-    let alertmanager = roots.iter().any(|r| r.get("route").is_some() && r.get("receivers").is_some());
-    if format != ConfigFormat::Toml && is_helm_template(&lower, text, alertmanager) {
+    if format != ConfigFormat::Toml && is_helm_template(&lower, text) {
         return (FileKind::Other, Some("Helm template (rendered manifests are what Kubernetes sees)"));
     }
     if format != ConfigFormat::Toml {
@@ -23,7 +22,7 @@ pub fn classify_tree(path: &str, text: &str, tree: &TreeFile, format: ConfigForm
         if roots.iter().any(|r| r.get("services").is_some_and(|s| s.as_map().is_some())) && !is_lookalike_with_services(&roots) {
             return (FileKind::Compose, None);
         }
-        if alertmanager {
+        if roots.iter().any(|r| r.get("route").is_some() && r.get("receivers").is_some()) {
             return (FileKind::AlertmanagerConfig, None);
         }
         if let Some(verdict) = prometheus_config_verdict(&roots) {
@@ -43,19 +42,93 @@ fn is_compose_name(name: &str) -> bool {
     (name.starts_with("docker-compose") || name.starts_with("compose")) && (name.ends_with(".yml") || name.ends_with(".yaml"))
 }
 
+/// Go template directives only Helm renders: its own objects and `include`. (`template "x"` is
+/// not one: Alertmanager configs call their notification templates that way.)
+const HELM_MARKERS: [&str; 5] = [".Values", ".Release.", ".Chart.", ".Capabilities.", "include \""];
+
 /// Helm chart templates are Go templates, not YAML: `{{` directives in a `templates/` folder,
 /// or anywhere when they reach for Helm's own objects. Prometheus alert templates (`{{ $labels
-/// }}`, `{{- end }}`) are Go templates too, so a bare `{{-` proves nothing; and an Alertmanager
-/// configuration calls its notification templates as Helm calls its helpers
-/// (`{{ template "slack.default.text" . }}`), so in a file shaped like one (`alertmanager`)
-/// that call proves nothing either.
-fn is_helm_template(lower_path: &str, text: &str, alertmanager: bool) -> bool {
+/// }}`, `{{- end }}`) are Go templates too, so a `templates/` folder holding only those is not
+/// taken for a chart.
+fn is_helm_template(lower_path: &str, text: &str) -> bool {
     text.contains("{{")
-        && (lower_path.contains("templates/")
-            || [".Values", ".Release.", ".Chart.", ".Capabilities.", "include \""]
-                .iter()
-                .any(|t| text.contains(t))
-            || (!alertmanager && text.contains("template \"")))
+        && (HELM_MARKERS.iter().any(|t| text.contains(t))
+            || in_templates_folder(lower_path) && text.match_indices("{{").any(|(i, _)| !is_alert_template_action(&text[i + 2..])))
+}
+
+fn in_templates_folder(lower_path: &str) -> bool {
+    lower_path.split('/').rev().skip(1).any(|dir| dir == "templates")
+}
+
+/// The text after a `{{` opens an action of a Prometheus alert template: a variable, the alert's
+/// labels and value, a control word or one of the template functions alert texts use.
+fn is_alert_template_action(after: &str) -> bool {
+    let action = after.trim_start_matches('-').trim_start();
+    [
+        "$",
+        ".Labels",
+        ".Value",
+        ".ExternalLabels",
+        "end",
+        "else",
+        "if ",
+        "range ",
+        "with ",
+        "humanize",
+        "printf",
+        "query ",
+        "title ",
+        "toUpper ",
+        "toLower ",
+        "reReplaceAll ",
+    ]
+    .iter()
+    .any(|w| action.starts_with(w))
+}
+
+/// Where the template syntax of a manifest template starts (its first `{{`), for a Helm template
+/// that renders Kubernetes objects: inside a `templates/` folder, or with `kind:`/`apiVersion:`
+/// keys. A values file with `{{ .Release.Name }}` strings for `tpl` is neither, and stays
+/// skipped: it is input to a chart, not a manifest.
+pub fn template_syntax_at(path: &str, text: &str) -> Option<usize> {
+    let lower = path.to_ascii_lowercase();
+    if !is_helm_template(&lower, text) {
+        return None;
+    }
+    let manifest = in_templates_folder(&lower) || looks_like_manifest(text);
+    manifest.then(|| text.find("{{")).flatten()
+}
+
+fn looks_like_manifest(text: &str) -> bool {
+    text.lines()
+        .any(|l| l.trim_start_matches("- ").starts_with("kind:") || l.trim_start_matches("- ").starts_with("apiVersion:"))
+}
+
+/// Where template syntax that is part of a manifest's YAML structure starts: a `{{ … }}` or
+/// `{% … %}` outside every string and comment, as Jinja, Go templates and the `{{NAME}}`
+/// placeholders of sed or envsubst scripts write them. Such a file parses into nonsense or not
+/// at all. Template syntax inside a string (`image: "{{ IMAGE }}"`, a block of embedded config)
+/// leaves the YAML intact and is checked as written; a Prometheus alert template left unquoted
+/// (`summary: {{ $labels.pod }} down`) is a real YAML error and stays one.
+pub fn structural_template_at(text: &str, tree: &TreeFile) -> Option<usize> {
+    if !(text.contains("{{") || text.contains("{%")) || !looks_like_manifest(text) {
+        return None;
+    }
+    let mut strings: Vec<(u32, u32)> = tree.comments.iter().map(|c| (c.span.start, c.span.end)).collect();
+    for root in tree.docs.iter().filter_map(|d| d.root.as_ref()) {
+        root.walk(&mut |n| {
+            if n.as_scalar().is_some() {
+                strings.push((n.span.start, n.span.end));
+            }
+        });
+    }
+    let in_string = |i: usize| strings.iter().any(|&(s, e)| s as usize <= i && i < e as usize);
+    text.match_indices("{{")
+        .chain(text.match_indices("{%"))
+        .map(|(i, _)| i)
+        .filter(|&i| !in_string(i))
+        .filter(|&i| text[i + 1..].starts_with('%') || !is_alert_template_action(&text[i + 2..]))
+        .min()
 }
 
 fn is_kubernetes_object(root: &Node) -> bool {
@@ -185,21 +258,29 @@ mod tests {
     #[test]
     fn helm_templates_but_not_alert_templates() {
         use super::is_helm_template;
-        assert!(is_helm_template(
-            "chart/templates/deploy.yaml",
-            "replicas: {{ .Values.replicas }}",
-            false
-        ));
-        assert!(is_helm_template("deploy.yaml", "image: {{ .Values.image }}", false));
-        assert!(is_helm_template("deploy.yaml", "name: {{ template \"app.fullname\" . }}", false));
+        assert!(is_helm_template("chart/templates/deploy.yaml", "replicas: {{ .Values.replicas }}"));
+        assert!(is_helm_template("deploy.yaml", "image: {{ .Values.image }}"));
         assert!(!is_helm_template(
             "rules.yaml",
-            "description: on {{ $labels.cluster -}} x {{- end }}",
-            false
+            "description: on {{ $labels.cluster -}} x {{- end }}"
         ));
         let slack = "text: '{{ template \"slack.default.text\" . }}'";
-        assert!(!is_helm_template("alertmanager.yml", slack, true));
-        assert!(is_helm_template("alertmanager.yml", "api_url: {{ .Values.slack }}", true));
+        assert!(!is_helm_template("alertmanager.yml", slack));
+        assert!(is_helm_template("alertmanager.yml", "api_url: {{ .Values.slack }}"));
+        assert!(!is_helm_template(
+            "monitoring/templates/alerts.yaml",
+            "summary: '{{ $labels.pod }} is down: {{ humanize $value }}'"
+        ));
+        assert!(is_helm_template("chart/templates/svc.yaml", "name: {{ template \"app.name\" . }}"));
+    }
+
+    #[test]
+    fn template_syntax_is_placed_only_for_manifest_templates() {
+        use super::template_syntax_at;
+        let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n";
+        assert_eq!(template_syntax_at("chart/svc.yaml", text), text.find("{{"));
+        assert_eq!(template_syntax_at("chart/values.yaml", "fullname: \"{{ .Release.Name }}\"\n"), None);
+        assert_eq!(template_syntax_at("chart/templates/x.yaml", "a: 1\n"), None);
     }
 
     #[test]

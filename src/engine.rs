@@ -16,6 +16,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// The rule that validates application configs against the schemas a config maps.
 const SCHEMA_VIOLATION: &str = "appconfig/schema-violation";
+/// k8s/deprecated-api-version judges removals against the release that k8s/schema-violation's
+/// `kubernetes-version` option names: one setting for both.
+const K8S_SCHEMA_VIOLATION: &str = "k8s/schema-violation";
+const K8S_DEPRECATED_API: &str = "k8s/deprecated-api-version";
 
 /// One rule as configured for a run.
 pub struct Enabled {
@@ -155,6 +159,13 @@ impl RuleSet {
             .iter()
             .map(|m| serde_json::json!({"files": m.globs, "schema": m.schema, "source": m.source, "base": config.folder}))
             .collect();
+        let kubernetes_version = all.iter().find(|(_, m)| m.name == K8S_SCHEMA_VIOLATION).and_then(|(_, meta)| {
+            let (mut on, mut severity, mut options) = (meta.enabled, meta.severity, meta.default_options());
+            for (_, setting) in config.rules.iter().filter(|(sel, _)| selector_matches(sel, meta)) {
+                apply_setting(setting, &mut on, &mut severity, &mut options);
+            }
+            options.get("kubernetes-version").cloned()
+        });
         let enabled = all
             .into_iter()
             .filter_map(|(rule, meta)| {
@@ -166,6 +177,9 @@ impl RuleSet {
                 }
                 if meta.name == SCHEMA_VIOLATION {
                     options["schemas"] = serde_json::Value::Array(mapped_schemas.clone());
+                }
+                if let Some(version) = kubernetes_version.as_ref().filter(|_| meta.name == K8S_DEPRECATED_API) {
+                    options["kubernetes-version"] = version.clone();
                 }
                 if !select.is_empty() {
                     on = select.iter().any(|s| selector_matches(s, meta));

@@ -81,10 +81,14 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &LoadO
             loaded
         })
         .collect();
+    let patches = kustomize_patches(&repo);
     let mut files = Vec::new();
     for l in loaded {
         match l {
-            Ok(f) => files.push(f),
+            Ok(mut f) => {
+                f.kustomize_patch = patches.contains(f.path());
+                files.push(f);
+            }
             Err(skip) => skipped.push(skip),
         }
     }
@@ -135,6 +139,11 @@ pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File
         file.read_error = Some(err);
         return Ok(file);
     }
+    if matches!(syntax, Syntax::Yaml | Syntax::Json) && matches!(forced, None | Some(FileKind::Kubernetes)) {
+        if let Some(offset) = crate::classify::template_syntax_at(display, &text) {
+            return Ok(template_file(display, abs, text, production, offset));
+        }
+    }
     let limits = Limits::default();
     let (kind, parsed) = match syntax {
         Syntax::Dockerfile => (FileKind::Dockerfile, Parsed::Dockerfile(Box::new(syntax::dockerfile::parse(&text)))),
@@ -145,6 +154,11 @@ pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File
                 Syntax::Json => (syntax::json::parse(&text, &limits), ConfigFormat::Json),
                 _ => (syntax::toml::parse(&text, &limits), ConfigFormat::Toml),
             };
+            if format == ConfigFormat::Yaml && matches!(forced, None | Some(FileKind::Kubernetes)) {
+                if let Some(offset) = crate::classify::structural_template_at(&text, &tree) {
+                    return Ok(template_file(display, abs, text, production, offset));
+                }
+            }
             let (mut kind, why) = match forced {
                 Some(k) => (k, None),
                 None => classify_tree(display, &text, &tree, format),
@@ -166,6 +180,18 @@ pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File
         parsed,
         production,
     ))
+}
+
+/// A manifest template, kept unparsed: andon/unrendered-template reports it once.
+fn template_file(display: &str, abs: &Path, text: String, production: bool, offset: usize) -> File {
+    let mut file = File::new(
+        SourceFile::new(display, abs.to_path_buf(), text),
+        FileKind::Kubernetes,
+        Parsed::None,
+        production,
+    );
+    file.read_error = Some(ReadError::Template { offset });
+    file
 }
 
 /// The parser for a kind the config assigns, whatever the file's name says.
@@ -261,6 +287,18 @@ fn repo_texts(walk: &discover::Walk, max: u64) -> Vec<(String, String)> {
             (text, None) => Some((w.display.clone(), text)),
             _ => None,
         })
+        .collect()
+}
+
+/// The files the run's `kustomization.yaml`s apply as patches.
+fn kustomize_patches(repo: &RepoIndex) -> std::collections::HashSet<String> {
+    repo.texts
+        .iter()
+        .filter(|(p, _)| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
+        })
+        .flat_map(|(p, text)| crate::model::k8s::kustomize_patches(crate::model::repo::parent(p), text))
         .collect()
 }
 

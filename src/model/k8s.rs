@@ -145,7 +145,7 @@ impl FromFile for Manifests {
             let shared_spans = !doc.anchors.is_empty();
             collect_objects(root, shared_spans, &mut objects, 0);
         }
-        if is_patch_path(file.path()) {
+        if file.kustomize_patch || is_patch_path(file.path()) {
             objects.iter_mut().for_each(|o| o.partial = true);
         }
         Some(Manifests { objects })
@@ -426,6 +426,39 @@ impl Container {
     }
 }
 
+/// The files a Kustomization in `folder` applies as patches (`patches[].path`,
+/// `patchesStrategicMerge`, `patchesJson6902[].path`), as paths joined to `folder`, from the text
+/// of its `kustomization.yaml`.
+pub fn kustomize_patches(folder: &str, text: &str) -> Vec<String> {
+    let tree = crate::syntax::yaml::parse(text, &crate::syntax::Limits::default());
+    let mut out = Vec::new();
+    for root in tree.docs.iter().filter_map(|d| d.root.as_ref()) {
+        for field in ["patches", "patchesStrategicMerge", "patchesJson6902"] {
+            let items = root.get(field).and_then(Node::as_seq).unwrap_or_default();
+            let paths = items.iter().filter_map(|p| p.as_str().or_else(|| p.get("path")?.as_str()));
+            // An inline patch in patchesStrategicMerge is YAML text, not a path.
+            let files = paths.filter(|p| !p.contains('\n') && !p.contains(": "));
+            out.extend(files.filter_map(|p| join_relative(folder, p)));
+        }
+    }
+    out
+}
+
+/// `folder` joined with the relative `path`, `.` and `..` resolved; `None` above the top.
+fn join_relative(folder: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// The ConfigMaps and Secrets a Kustomization generates (`configMapGenerator`,
 /// `secretGenerator`), as (kind, name), from the text of its `kustomization.yaml`.
 pub fn kustomize_generated(text: &str) -> Vec<(&'static str, String)> {
@@ -534,6 +567,16 @@ pub fn same_content(a: &Node, b: &Node) -> bool {
 mod tests {
     use super::*;
     use crate::syntax::{yaml, Limits};
+
+    #[test]
+    fn kustomize_patch_paths_are_joined_to_the_folder() {
+        let text = "patches:\n- path: replicas.yaml\n- patch: |-\n    - op: remove\n  target: {kind: Deployment}\npatchesStrategicMerge:\n- ../common/./limits.yaml\n- |-\n  kind: Deployment\npatchesJson6902:\n- path: ops.json\n";
+        assert_eq!(
+            kustomize_patches("deploy/prod", text),
+            ["deploy/prod/replicas.yaml", "deploy/common/limits.yaml", "deploy/prod/ops.json"]
+        );
+        assert!(kustomize_patches("", "patchesStrategicMerge: [../outside.yaml]\n").is_empty());
+    }
 
     fn objects(text: &str) -> Vec<Object> {
         let tree = yaml::parse(text, &Limits::default());

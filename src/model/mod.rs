@@ -35,6 +35,9 @@ pub struct File {
     pub production: bool,
     /// Why the text could not be read, when it could not.
     pub read_error: Option<ReadError>,
+    /// Listed as a patch by a `kustomization.yaml` (`patches`, `patchesStrategicMerge`): its
+    /// objects are partial, whatever the file's name.
+    pub kustomize_patch: bool,
     models: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
@@ -55,6 +58,11 @@ pub enum ReadError {
     },
     /// The operating system refused (permissions, vanished file).
     Io(String),
+    /// A Helm template: Go template syntax from `offset` on, so the text is not the YAML that
+    /// Kubernetes will see until it is rendered.
+    Template {
+        offset: usize,
+    },
 }
 
 /// A typed view that can be built from a file (a Kubernetes object list, a Compose model, …).
@@ -71,6 +79,7 @@ impl File {
             parsed,
             production,
             read_error: None,
+            kustomize_patch: false,
             models: Mutex::new(HashMap::new()),
         }
     }

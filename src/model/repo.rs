@@ -77,8 +77,11 @@ pub fn is_repo_text(path: &str) -> bool {
         || name == "jenkinsfile"
         || (lower.contains(".woodpecker") && yaml)
         || (lower.contains(".buildkite/") && yaml)
-        // Kustomize generates ConfigMaps and Secrets that no manifest defines.
+        // Kustomize generates ConfigMaps and Secrets that no manifest defines; a Helm chart's
+        // dependencies define objects that no template in the repository shows.
         || matches!(name, "kustomization.yaml" | "kustomization.yml" | "kustomization")
+        || path == "Chart.yaml"
+        || path.ends_with("/Chart.yaml")
 }
 
 /// The folder part of a `/`-separated path (`""` at the top).

@@ -7,6 +7,7 @@ mod ignore_without_reason;
 mod internal_error;
 mod parse_error;
 mod unreadable_file;
+mod unrendered_template;
 mod unused_ignore;
 
 pub use internal_error::NAME as INTERNAL_ERROR;
@@ -23,6 +24,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &internal_error::InternalError,
         &parse_error::ParseError,
         &unreadable_file::UnreadableFile,
+        &unrendered_template::UnrenderedTemplate,
         &unused_ignore::UnusedIgnore,
     ]
 }

@@ -6,6 +6,7 @@ mod capabilities_not_dropped;
 mod cluster_admin_binding;
 mod dangerous_capabilities;
 mod default_service_account;
+mod deprecated_api_version;
 mod exposed_service_type;
 mod host_namespace;
 mod host_path_volume;
@@ -52,11 +53,11 @@ mod writable_root_filesystem;
 use super::{Rule, Sink};
 use crate::diagnostic::{Edit, Fix};
 use crate::model::k8s::{quantity, Container, ContainerKind, Manifests, Object, PodSpec};
-use crate::model::repo::RepoIndex;
-use crate::model::File;
+use crate::model::{File, ReadError};
+use crate::rules::Project;
 use crate::source::Span;
 use crate::syntax::tree::{Entry, Node, NodeKind};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// This kind's rules, one sorted line each.
@@ -68,6 +69,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &cluster_admin_binding::ClusterAdminBinding,
         &dangerous_capabilities::DangerousCapabilities,
         &default_service_account::DefaultServiceAccount,
+        &deprecated_api_version::DeprecatedApiVersion,
         &exposed_service_type::ExposedServiceType,
         &host_namespace::HostNamespace,
         &host_path_volume::HostPathVolume,
@@ -353,10 +355,123 @@ pub fn may_share_namespace(a: &Object, b: &Object) -> bool {
     !written(a) || !written(b) || a.namespace == b.namespace
 }
 
-/// Whether the repository holds Helm charts: their templates define objects andon cannot read,
-/// so a name no manifest defines may well be defined there.
-pub fn has_helm_charts(repo: &RepoIndex) -> bool {
-    repo.paths().any(|p| p == "Chart.yaml" || p.ends_with("/Chart.yaml"))
+/// The Helm charts of the repository (folders with a `Chart.yaml`) and the kinds their templates
+/// may define. Objects a chart renders are unknown by name (`{{ include "app.fullname" . }}`),
+/// so a cross-object rule cannot say a name is missing when a chart may define objects of that
+/// kind. What is sound without turning the whole repository blind:
+/// - a referrer inside a chart's folder (its `crds/`, plain files beside the templates) is never
+///   judged: it is installed with the chart's templates and may point at any of them;
+/// - a referrer in a plain manifest is judged unless some chart may define the kind it points
+///   at. A chart may define a kind that one of its templates names on a literal `kind:` line;
+///   it may define any kind when a template names none (a library chart's `include`), names it
+///   with template syntax, could not be read, or when the chart has dependencies (subcharts,
+///   `dependencies:` in `Chart.yaml`, a Helm 2 `requirements.yaml`).
+pub struct HelmCharts {
+    charts: Vec<Chart>,
+}
+
+struct Chart {
+    /// The chart's folder with a trailing `/` (`""` for a chart at the top).
+    dir: String,
+    /// The kinds its templates name; `None` when they may define any kind.
+    kinds: Option<BTreeSet<String>>,
+}
+
+impl HelmCharts {
+    pub fn new(project: &Project) -> HelmCharts {
+        let charts = project
+            .repo
+            .paths()
+            .filter(|p| *p == "Chart.yaml" || p.ends_with("/Chart.yaml"))
+            .map(|chart_file| {
+                let dir = chart_file.strip_suffix("Chart.yaml").unwrap_or_default().to_string();
+                let kinds = chart_kinds(project, chart_file, &dir);
+                Chart { dir, kinds }
+            })
+            .collect();
+        HelmCharts { charts }
+    }
+
+    /// Whether `path` lies in a chart's folder or below it.
+    fn holds(&self, path: &str) -> bool {
+        self.charts.iter().any(|c| path.starts_with(&c.dir))
+    }
+
+    /// Whether a reference from the object in `path` to an object of `kind` is left unjudged,
+    /// because a chart may define it.
+    pub fn may_define(&self, path: &str, kind: &str) -> bool {
+        self.holds(path) || self.charts.iter().any(|c| c.kinds.as_ref().is_none_or(|k| k.contains(kind)))
+    }
+
+    /// Whether a selector in `path` may select pods a chart renders: a chart that defines any
+    /// kind other than those known to own no pods (a custom resource may, like Argo Rollouts).
+    pub fn may_define_pods(&self, path: &str) -> bool {
+        const NO_PODS: &[&str] = &[
+            "ConfigMap",
+            "Secret",
+            "Service",
+            "ServiceAccount",
+            "Role",
+            "RoleBinding",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Ingress",
+            "HorizontalPodAutoscaler",
+            "PodDisruptionBudget",
+            "NetworkPolicy",
+            "PersistentVolumeClaim",
+            "ServiceMonitor",
+            "PodMonitor",
+            "PrometheusRule",
+            "Certificate",
+            "Issuer",
+            "Namespace",
+        ];
+        self.holds(path)
+            || self
+                .charts
+                .iter()
+                .any(|c| c.kinds.as_ref().is_none_or(|k| k.iter().any(|k| !NO_PODS.contains(&k.as_str()))))
+    }
+}
+
+/// The kinds the templates of the chart in `dir` name, or `None` when it may define any kind.
+fn chart_kinds(project: &Project, chart_file: &str, dir: &str) -> Option<BTreeSet<String>> {
+    let repo = project.repo;
+    let has_dependencies = repo
+        .text(chart_file)
+        .is_none_or(|t| t.lines().any(|l| l.starts_with("dependencies:")))
+        || repo.contains(&format!("{dir}requirements.yaml"))
+        || repo.paths().any(|p| p.starts_with(&format!("{dir}charts/")));
+    if has_dependencies {
+        return None;
+    }
+    let templates = format!("{dir}templates/");
+    let mut kinds = BTreeSet::new();
+    for path in repo.paths().filter(|p| p.starts_with(&templates)) {
+        let lower = path.to_ascii_lowercase();
+        if !(lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")) {
+            continue; // `_helpers.tpl` and NOTES.txt render nothing by themselves
+        }
+        let file = project.files.iter().find(|f| f.path() == path)?;
+        if file.read_error.is_none() {
+            continue; // a template without template syntax: its objects are read as they are
+        }
+        if !matches!(file.read_error, Some(ReadError::Template { .. })) {
+            return None;
+        }
+        let named: Vec<&str> = file
+            .text()
+            .lines()
+            .filter_map(|l| l.trim_start().trim_start_matches("- ").strip_prefix("kind:"))
+            .map(|k| k.split(" #").next().unwrap_or(k).trim().trim_matches(['"', '\'']))
+            .collect();
+        if named.is_empty() || named.iter().any(|k| k.is_empty() || k.contains("{{")) {
+            return None;
+        }
+        kinds.extend(named.into_iter().map(str::to_string));
+    }
+    Some(kinds)
 }
 
 /// Custom resources (Argo Rollouts, Knative Services, operators' Prometheus or Postgres kinds)

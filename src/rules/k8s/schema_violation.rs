@@ -29,15 +29,17 @@ static BUNDLES: &[(&str, &[u8])] = &[
     ("1.37", include_bytes!("../../../schemas/kubernetes/v1.37.0.json.zlib")),
 ];
 
+/// The `kubernetes-version` option: the release objects are checked against (the engine passes
+/// it on to k8s/deprecated-api-version).
 #[derive(serde::Deserialize)]
 #[serde(default, rename_all = "kebab-case")]
-struct Options {
-    kubernetes_version: String,
+pub struct Release {
+    pub kubernetes_version: String,
 }
 
-impl Default for Options {
+impl Default for Release {
     fn default() -> Self {
-        Options {
+        Release {
             kubernetes_version: "1.37".into(),
         }
     }
@@ -53,16 +55,20 @@ impl Rule for SchemaViolation {
 
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some(m) = manifests(file) else { return };
-        let options: Options = out.options();
+        let options: Release = out.options();
         // The config schema allows only bundled releases.
         let Some(release) = BUNDLES.iter().position(|(v, _)| *v == options.kubernetes_version) else {
             return;
         };
         for obj in &m.objects {
+            if super::deprecated_api_version::removal(&obj.api_version, &obj.kind).is_some() {
+                continue; // k8s/deprecated-api-version reports it, whatever the release
+            }
             let Some(validator) = validator(release, &obj.api_version, &obj.kind) else {
                 continue; // CRDs, removed API versions and rare kinds are not judged
             };
-            let value = to_json(&Document::default(), &obj.node);
+            let mut value = to_json(&Document::default(), &obj.node);
+            as_yaml11_booleans(&obj.node, &mut value);
             for err in validator.iter_errors(&value).take(MAX_ERRORS) {
                 report(obj, &err, out);
             }
@@ -163,20 +169,30 @@ fn report(obj: &Object, err: &ValidationError, out: &mut Sink) {
             )
         }
         ValidationErrorKind::Type { kind } => {
-            if pointer_node(&obj.node, &pointer)
-                .and_then(yaml11_type)
-                .is_some_and(|t| accepts(kind, t))
-            {
+            let node = pointer_node(&obj.node, &pointer);
+            if node.and_then(yaml11_type).is_some_and(|t| accepts(kind, t)) {
                 return; // Kubernetes reads YAML 1.1: `yes` is a boolean there, `0x1E` an integer
+            }
+            let found = JsonType::from(err.instance().as_ref());
+            let unquoted = node.and_then(Node::as_scalar).is_some_and(|s| s.style == ScalarStyle::Plain)
+                && accepts(kind, JsonType::String)
+                && matches!(found, JsonType::Boolean | JsonType::Number | JsonType::Integer);
+            if unquoted {
+                let read_as = match found {
+                    JsonType::Boolean if node.and_then(Node::as_bool).is_none() => "a boolean (YAML 1.1)",
+                    JsonType::Boolean => "a boolean",
+                    _ => "a number",
+                };
+                out.report(
+                    at(None),
+                    format!("`{place}` of {} must be a string, but the unquoted value is read as {read_as}: quote it", obj.describe()),
+                )
+                .help("write the value in quotes (`\"yes\"`, `\"8080\"`): kubectl reads manifests as YAML 1.1, where an unquoted yes/no/on/off/y/n is a boolean and digits are a number, and the API server rejects either where a string belongs");
+                return;
             }
             (
                 at(None),
-                format!(
-                    "`{place}` of {} must be {}, not {}",
-                    obj.describe(),
-                    expected(kind),
-                    JsonType::from(err.instance().as_ref())
-                ),
+                format!("`{place}` of {} must be {}, not {found}", obj.describe(), expected(kind)),
             )
         }
         ValidationErrorKind::AnyOf { context } => {
@@ -266,6 +282,34 @@ fn yaml11_type(node: &Node) -> Option<JsonType> {
         _ => !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()),
     };
     int.then_some(JsonType::Integer)
+}
+
+/// Turns the plain scalars that YAML 1.1 reads as booleans (`yes`, `off`, `y`: see
+/// [`yaml11_type`]) into JSON booleans, as kubectl's YAML reader (go-yaml v2) does before the API
+/// server decodes the object: a string field holding one is then rejected, as it is there.
+fn as_yaml11_booleans(node: &Node, value: &mut Value) {
+    match (node.as_map(), node.as_seq(), value) {
+        (Some(entries), _, Value::Object(map)) => {
+            for e in entries {
+                let child = e.key.as_scalar().and_then(|k| map.get_mut(&k.value));
+                if let Some(child) = child {
+                    as_yaml11_booleans(&e.value, child);
+                }
+            }
+        }
+        (_, Some(items), Value::Array(values)) => {
+            for (n, v) in items.iter().zip(values.iter_mut()) {
+                as_yaml11_booleans(n, v);
+            }
+        }
+        (_, _, v @ Value::String(_)) if node.tag.is_none() && node.as_bool().is_none() && yaml11_type(node) == Some(JsonType::Boolean) => {
+            let truthy = node
+                .as_scalar()
+                .is_some_and(|s| matches!(s.value.to_ascii_lowercase().as_str(), "y" | "yes" | "on"));
+            *v = Value::Bool(truthy);
+        }
+        _ => {}
+    }
 }
 
 fn accepts(kind: &TypeKind, t: JsonType) -> bool {

@@ -1,4 +1,4 @@
-use super::{has_unknown_owners, selects, ProjectObjects};
+use super::{has_unknown_owners, selects, HelmCharts, ProjectObjects};
 use crate::rules::{Project, Rule, Sink};
 
 /// A Service whose selector matches no pod template of its namespace.
@@ -10,10 +10,11 @@ impl Rule for ServiceSelectsNothing {
     }
 
     fn check_project(&self, project: &Project, out: &mut Sink) {
+        let charts = HelmCharts::new(project);
         let objects = ProjectObjects::new(project.files);
         for (path, svc) in objects.iter() {
             // System namespaces hold Services for static control-plane pods no manifest defines.
-            if !svc.is("Service") || svc.in_system_namespace() {
+            if !svc.is("Service") || svc.in_system_namespace() || charts.may_define_pods(path) {
                 continue;
             }
             let Some(selector) = svc.spec().and_then(|s| s.get("selector")) else {

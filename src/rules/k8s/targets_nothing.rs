@@ -1,4 +1,4 @@
-use super::{has_helm_charts, has_unknown_owners, may_share_namespace, selects, ProjectObjects};
+use super::{has_unknown_owners, may_share_namespace, selects, HelmCharts, ProjectObjects};
 use crate::model::k8s::Object;
 use crate::rules::{Project, Rule, Sink};
 use crate::syntax::tree::Node;
@@ -16,14 +16,18 @@ impl Rule for TargetsNothing {
     }
 
     fn check_project(&self, project: &Project, out: &mut Sink) {
-        if has_helm_charts(project.repo) {
-            return;
-        }
+        let charts = HelmCharts::new(project);
         let objects = ProjectObjects::new(project.files);
         for (path, obj) in objects.iter().filter(|(_, o)| !o.partial) {
             if obj.is("HorizontalPodAutoscaler") {
-                check_autoscaler(&objects, path, obj, out);
-            } else if obj.is("PodDisruptionBudget") {
+                let target = obj
+                    .spec()
+                    .and_then(|s| s.get_path(&["scaleTargetRef", "kind"]))
+                    .and_then(Node::as_str);
+                if !charts.may_define(path, target.unwrap_or("")) {
+                    check_autoscaler(&objects, path, obj, out);
+                }
+            } else if obj.is("PodDisruptionBudget") && !charts.may_define_pods(path) {
                 check_budget(&objects, path, obj, out);
             }
         }

@@ -1,4 +1,4 @@
-use super::{has_helm_charts, ProjectObjects};
+use super::{HelmCharts, ProjectObjects};
 use crate::model::k8s::{int_value, Object};
 use crate::rules::{Project, Rule, Sink};
 use crate::syntax::tree::Node;
@@ -13,12 +13,10 @@ impl Rule for UndefinedIngressBackend {
     }
 
     fn check_project(&self, project: &Project, out: &mut Sink) {
-        if has_helm_charts(project.repo) {
-            return;
-        }
+        let charts = HelmCharts::new(project);
         let objects = ProjectObjects::new(project.files);
         for (path, ingress) in objects.iter() {
-            if !ingress.is("Ingress") || ingress.partial || !objects.defines_any("Service", ingress) {
+            if !ingress.is("Ingress") || ingress.partial || !objects.defines_any("Service", ingress) || charts.may_define(path, "Service") {
                 continue;
             }
             for (name, port) in backends(ingress) {

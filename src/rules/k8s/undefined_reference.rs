@@ -1,4 +1,4 @@
-use super::{has_helm_charts, may_share_namespace, ProjectObjects};
+use super::{may_share_namespace, HelmCharts, ProjectObjects};
 use crate::diagnostic::Severity;
 use crate::model::k8s::{kustomize_generated, Object, PodSpec};
 use crate::model::repo::parent;
@@ -8,7 +8,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 
-/// A pod that reads a ServiceAccount, ConfigMap or Secret that the repository does not define,
+/// A pod that reads a ServiceAccount, ConfigMap, Secret (image pull Secrets too) or
+/// PersistentVolumeClaim that the repository does not define,
 /// while it defines others of that kind in the pod's namespace.
 pub struct UndefinedReference;
 
@@ -24,9 +25,7 @@ impl Rule for UndefinedReference {
     }
 
     fn check_project(&self, project: &Project, out: &mut Sink) {
-        if has_helm_charts(project.repo) {
-            return;
-        }
+        let charts = HelmCharts::new(project);
         let allowed = glob_set(&out.options::<Options>().allow_external);
         let objects = ProjectObjects::new(project.files);
         let made = made_elsewhere(project, &objects);
@@ -34,14 +33,16 @@ impl Rule for UndefinedReference {
             let Some(pod) = obj.pod.as_ref().filter(|_| !obj.partial) else {
                 continue;
             };
-            for (kind, node) in references(pod) {
+            for Reference { kind, node, optional } in references(pod) {
                 let Some(name) = node.as_str().filter(|n| !n.is_empty()) else {
                     continue;
                 };
                 if always_there(kind, name)
+                    || charts.may_define(path, kind)
                     || allowed.is_match(name)
                     || allowed.is_match(format!("{kind}/{name}"))
                     || made.contains(&(kind, name.to_string()))
+                    || kind == "PersistentVolumeClaim" && (claim_templates(obj).any(|t| t == name) || made_by_stateful_set(&objects, name))
                     || !defined_beside(&objects, path, kind, obj)
                     || objects.named(kind, name, obj).next().is_some()
                 {
@@ -52,7 +53,12 @@ impl Rule for UndefinedReference {
                     obj.describe(),
                     obj.namespace
                 );
-                let help = format!("correct the name, define the {kind}, mark the reference `optional: true`, or list it under the rule's allow-external option when it is created elsewhere: the pod cannot start while it is missing");
+                let help = match (kind, optional) {
+                    (_, true) => format!("correct the name, define the {kind}, mark the reference `optional: true`, or list it under the rule's allow-external option when it is created elsewhere: the pod cannot start while it is missing"),
+                    ("Secret", false) => "correct the name, define the Secret, or list it under the rule's allow-external option when it is created elsewhere: without it the kubelet pulls anonymously, and a private image cannot be pulled".to_string(),
+                    ("ServiceAccount", false) => "correct the name, define the ServiceAccount, or list it under the rule's allow-external option when it is created elsewhere: no pod is created while it is missing".to_string(),
+                    _ => format!("correct the name, define the {kind}, or list it under the rule's allow-external option when it is created elsewhere: the pod stays Pending while it is missing"),
+                };
                 match near_name(&objects, kind, name, obj) {
                     Some(near) => {
                         out.report_in(path, node.span, message)
@@ -86,6 +92,31 @@ fn near_name<'a>(objects: &'a ProjectObjects, kind: &str, name: &str, obj: &Obje
         .filter(|o| o.is(kind) && may_share_namespace(o, obj))
         .filter_map(|o| o.name.as_deref())
         .find(|n| edit_distance(n, name) <= budget)
+}
+
+/// The names of a StatefulSet's `volumeClaimTemplates`.
+fn claim_templates(obj: &Object) -> impl Iterator<Item = &str> {
+    let templates = obj.spec().and_then(|s| s.get("volumeClaimTemplates")).and_then(Node::as_seq);
+    templates
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|t| t.get_path(&["metadata", "name"]).and_then(Node::as_str))
+}
+
+/// A claim a StatefulSet creates from its templates, `<template>-<statefulset>-<ordinal>`
+/// (a backup Job may mount `data-postgres-0`).
+fn made_by_stateful_set(objects: &ProjectObjects, claim: &str) -> bool {
+    objects.iter().filter(|(_, o)| o.kind == "StatefulSet").any(|(_, o)| {
+        let Some(set) = o.name.as_deref() else { return false };
+        claim_templates(o).any(|t| {
+            claim
+                .strip_prefix(t)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .and_then(|rest| rest.strip_prefix(set))
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|ordinal| !ordinal.is_empty() && ordinal.bytes().all(|b| b.is_ascii_digit()))
+        })
+    })
 }
 
 /// What every namespace has without a manifest.
@@ -129,9 +160,18 @@ fn made_elsewhere(project: &Project, objects: &ProjectObjects) -> BTreeSet<(&'st
     made
 }
 
-/// The objects a pod reads by name, as (kind, name node); references marked `optional: true`
-/// are left out, since the pod starts without them.
-fn references(pod: &PodSpec) -> Vec<(&'static str, &Node)> {
+/// A name a pod reads: the kind it names, the name's node, and whether the reference could be
+/// marked `optional: true` (ConfigMaps and Secrets a container reads; not image pull Secrets,
+/// claims or ServiceAccounts).
+struct Reference<'a> {
+    kind: &'static str,
+    node: &'a Node,
+    optional: bool,
+}
+
+/// The objects a pod reads by name; references marked `optional: true` are left out, since the
+/// pod starts without them.
+fn references(pod: &PodSpec) -> Vec<Reference<'_>> {
     let mut refs = Vec::new();
     let r = &mut refs;
     let account = if pod.get("serviceAccountName").is_some() {
@@ -140,7 +180,14 @@ fn references(pod: &PodSpec) -> Vec<(&'static str, &Node)> {
         "serviceAccount"
     };
     add(r, "ServiceAccount", Some(pod.node()), account);
+    let pulls = pod.get("imagePullSecrets").and_then(Node::as_seq).unwrap_or_default();
+    r.extend(pulls.iter().filter_map(|p| p.get("name")).map(|node| Reference {
+        kind: "Secret",
+        node,
+        optional: false,
+    }));
     for volume in pod.get("volumes").and_then(Node::as_seq).unwrap_or_default() {
+        add(r, "PersistentVolumeClaim", volume.get("persistentVolumeClaim"), "claimName");
         add(r, "ConfigMap", volume.get("configMap"), "name");
         add(r, "Secret", volume.get("secret"), "secretName");
         let sources = volume
@@ -167,8 +214,9 @@ fn references(pod: &PodSpec) -> Vec<(&'static str, &Node)> {
 }
 
 /// Adds the name at `key` of a reference `source`, unless it is `optional: true`.
-fn add<'a>(refs: &mut Vec<(&'static str, &'a Node)>, kind: &'static str, source: Option<&'a Node>, key: &str) {
+fn add<'a>(refs: &mut Vec<Reference<'a>>, kind: &'static str, source: Option<&'a Node>, key: &str) {
     if let Some(s) = source.filter(|s| s.get("optional").and_then(Node::as_bool) != Some(true)) {
-        refs.extend(s.get(key).map(|n| (kind, n)));
+        let optional = matches!(kind, "ConfigMap" | "Secret");
+        refs.extend(s.get(key).map(|node| Reference { kind, node, optional }));
     }
 }
