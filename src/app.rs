@@ -250,6 +250,7 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         rules: rules.enabled.iter().map(|e| e.meta).collect(),
         suppressed: &checked.suppressed,
         project_rules_skipped: rules.skip_project_rules,
+        secrets: report::secrets_by_path(&checked.findings, &checked.suppressed),
     };
     let rendered = match args.format {
         Format::Json => report::json::render(&input),

@@ -13,6 +13,8 @@ use std::process::Output;
 
 const SECRET: &str = "s3cr3t-Very-Long-Password-123";
 const K8S_SECRET: &str = "k8s-Very-Long-Password-456789";
+/// The token part of a Slack webhook URL, on the line above another finding's.
+const SLACK_SECRET: &str = "Zq8x2Lm4Vn6Bc0Df3Gh5Jk7P";
 const FORMATS: &[&str] = &["human", "json", "sarif", "github", "gitlab", "junit", "checkstyle"];
 
 /// Runs andon (see `common::run_in`) and insists it did its job: exit 0 or 1.
@@ -92,9 +94,18 @@ fn results_of(log: &Value) -> Vec<Value> {
         .expect("results present, even when empty")
 }
 
-/// A folder with a Compose file and a Kubernetes manifest that each hold a literal password.
+/// A folder with a Compose file and a Kubernetes manifest that each hold a literal password,
+/// and an Alertmanager config whose inline webhook URL sits just above another finding (its
+/// snippet shows that line).
 fn secret_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("alertmanager.yml"),
+        format!(
+            "global:\n  slack_api_url: https://hooks.slack.com/services/T0123ABCD/B0123ABCD/{SLACK_SECRET}\n  smtp_smarthost: mail.example.com\nroute:\n  receiver: team\nreceivers:\n  - name: team\n    slack_configs:\n      - channel: '#alerts'\n"
+        ),
+    )
+    .expect("write alertmanager config");
     fs::write(
         dir.path().join("compose.yaml"),
         format!(
@@ -373,7 +384,7 @@ fn sarif_fingerprints_survive_lines_inserted_above() {
     };
     let before = fingerprints(dir.path());
     assert!(!before.is_empty(), "the folder has findings");
-    for name in ["compose.yaml", "k8s/api.yaml"] {
+    for name in ["compose.yaml", "k8s/api.yaml", "alertmanager.yml"] {
         let path = dir.path().join(name);
         let text = fs::read_to_string(&path).expect("read");
         fs::write(&path, format!("# one\n# two\n# three\n{text}")).expect("write");
@@ -590,7 +601,7 @@ fn no_format_shows_a_secret() {
     for format in FORMATS {
         let out = run_in(dir.path(), &["check", "--format", format]);
         let text = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
-        for secret in [SECRET, K8S_SECRET] {
+        for secret in [SECRET, K8S_SECRET, SLACK_SECRET] {
             assert!(!text.contains(secret), "{format} shows the secret {secret}:\n{text}");
             // Not even a long piece of it (the mask keeps at most a 4-character prefix).
             assert!(!text.contains(&secret[..8]), "{format} shows part of {secret}:\n{text}");

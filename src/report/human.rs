@@ -92,7 +92,7 @@ fn render_one(input: &ReportInput, f: &Finding, handler: &GraphicalReportHandler
         out.push_str(&format!("{}: {} {} {}\n", d.path, d.severity.as_str(), f.meta.id, d.message));
         return;
     };
-    let red = Redacted::new(&source.text, &d.secrets);
+    let red = Redacted::new(&source.text, input.secrets_of(f));
     let span = |s: crate::source::Span| {
         let m = red.map_span(s);
         SourceSpan::from(m.start as usize..m.end as usize)

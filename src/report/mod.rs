@@ -33,6 +33,21 @@ pub struct ReportInput<'a> {
     /// Project-wide rules did not run (files were given, not folders): a clean report then
     /// says less than a full run's, and the summary says so.
     pub project_rules_skipped: bool,
+    /// Every secret value any finding of the run (suppressed or not) marked, by path: a
+    /// finding's snippet may show the line of another's secret, so all are masked everywhere.
+    pub secrets: BTreeMap<&'a str, Vec<crate::source::Span>>,
+}
+
+/// The secrets of `findings` and `suppressed`, by path (for [`ReportInput::secrets`]).
+pub fn secrets_by_path<'a>(
+    findings: &'a [Finding],
+    suppressed: &'a [(Finding, crate::engine::SuppressedBy)],
+) -> BTreeMap<&'a str, Vec<crate::source::Span>> {
+    let mut out: BTreeMap<&str, Vec<crate::source::Span>> = BTreeMap::new();
+    for f in findings.iter().chain(suppressed.iter().map(|(f, _)| f)) {
+        out.entry(f.diag.path.as_str()).or_default().extend(&f.diag.secrets);
+    }
+    out
 }
 
 impl ReportInput<'_> {
@@ -54,15 +69,20 @@ impl ReportInput<'_> {
         by_id.into_values().collect()
     }
 
-    /// `text` with every secret value of `finding` masked. Rules never put a secret in a
-    /// message, help or replacement; this is the second line of defence for free text.
+    /// The secrets known in the file of `finding`.
+    pub fn secrets_of(&self, finding: &Finding) -> &[crate::source::Span] {
+        self.secrets.get(finding.diag.path.as_str()).map_or(&[], Vec::as_slice)
+    }
+
+    /// `text` with every secret value of the file of `finding` masked. Rules never put a
+    /// secret in a message, help or replacement; this is the second line of defence for free
+    /// text.
     pub fn scrub(&self, finding: &Finding, text: &str) -> String {
         let Some(source) = self.sources.get(finding.diag.path.as_str()) else {
             return text.to_string();
         };
-        let mut secrets: Vec<&str> = finding
-            .diag
-            .secrets
+        let mut secrets: Vec<&str> = self
+            .secrets_of(finding)
             .iter()
             .filter_map(|s| source.text.get(s.range()))
             .filter(|s| !s.is_empty())
@@ -84,10 +104,10 @@ impl ReportInput<'_> {
     }
 }
 
-/// The text of a diagnostic field with every secret of the finding masked. Rules never put a
+/// The text of a diagnostic field with every secret of its file masked. Rules never put a
 /// secret in a message; this is the second line of defence for snippets and replacements.
-pub fn masked_slice(source: &SourceFile, finding: &Finding, span: crate::source::Span) -> String {
-    let red = crate::redact::Redacted::new(&source.text, &finding.diag.secrets);
+pub fn masked_slice(input: &ReportInput, source: &SourceFile, finding: &Finding, span: crate::source::Span) -> String {
+    let red = crate::redact::Redacted::new(&source.text, input.secrets_of(finding));
     let s = red.map_span(span);
     red.text.get(s.range()).unwrap_or("").to_string()
 }

@@ -257,7 +257,7 @@ fn region(start: Position, end: Position) -> Map<String, Value> {
 fn location(input: &ReportInput, f: &Finding) -> Value {
     let mut region = region(f.start, f.end);
     if let Some(source) = input.sources.get(f.diag.path.as_str()) {
-        let snippet = super::masked_slice(source, f, f.diag.span);
+        let snippet = super::masked_slice(input, source, f, f.diag.span);
         if !snippet.is_empty() {
             region.insert("snippet".into(), json!({"text": snippet}));
         }
