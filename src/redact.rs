@@ -14,6 +14,33 @@ pub fn mask(secret: &str) -> String {
     }
 }
 
+/// A stand-in that no one would deploy as a credential: `<api key>`, `{{ token }}`, `${VAR}`,
+/// `xxxx`, `your-token-here`, `REPLACE_ME`, `changeme!`. The one policy of every rule that
+/// looks for literal secrets.
+pub fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    (v.starts_with('<') && v.ends_with('>'))
+        || (v.starts_with("{{") && v.ends_with("}}"))
+        || (v.starts_with("%(") && v.ends_with(")s"))
+        || v.starts_with("#{")
+        || (v.starts_with("${") && v.ends_with('}'))
+        || lower.chars().all(|c| matches!(c, 'x' | '*' | '.' | '-' | '_'))
+        || lower.starts_with("your")
+        || lower.starts_with("replace")
+        || lower.starts_with("insert")
+        || lower.starts_with("enter")
+        || lower.starts_with("put_")
+        || lower.contains("placeholder")
+        || lower.contains("redacted")
+        || lower.starts_with("todo")
+        || lower.starts_with("fixme")
+        || lower.starts_with("example")
+        || lower.starts_with("dummy")
+        || lower.starts_with("fake")
+        || matches!(lower.as_str(), "none" | "null" | "nil" | "~" | "undefined" | "changeme!")
+}
+
 /// A text with secret spans masked, and the way back from original offsets to new ones.
 pub struct Redacted {
     pub text: String,

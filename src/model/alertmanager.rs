@@ -643,16 +643,19 @@ fn url_carries_secret(v: &str) -> bool {
         })
 }
 
-/// Values that are not secrets: empty, templated, environment references, `<placeholder>`s.
-pub fn is_placeholder(v: &str) -> bool {
+/// Values that are not secrets: andon's placeholders ([`crate::redact::is_placeholder`]), and
+/// what a config written for envsubst or a template carries anywhere in it — `$VAR`, `${VAR}`,
+/// `{{ }}` — or a `<placeholder>` inside a URL (`https://hooks.slack.com/services/<id>`).
+fn is_placeholder(v: &str) -> bool {
     let v = v.trim();
-    v.is_empty()
+    let angle_placeholder = v.find('<').is_some_and(|open| v[open..].contains('>'));
+    crate::redact::is_placeholder(v)
+        || v.is_empty()
         || v.starts_with('$')
-        || v.starts_with('<')
+        || angle_placeholder
         || v.contains("{{")
         || v.contains("${")
         || v.eq_ignore_ascii_case("secret")
-        || v.chars().all(|c| c == '*' || c == 'x' || c == 'X')
 }
 
 /// The alertmanager configs of the project, in path order.

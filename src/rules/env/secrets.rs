@@ -17,6 +17,7 @@
 //!   keys, GitHub, GitLab, Slack and Stripe tokens, private key blocks, JWTs) are secrets under
 //!   any key.
 
+use crate::redact::is_placeholder;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -255,31 +256,6 @@ fn is_reference(value: &str) -> bool {
     let v = value.trim();
     (v.starts_with("${") && v.ends_with('}') && !v.contains(":-"))
         || (v.starts_with('$') && v.len() > 1 && v[1..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-}
-
-/// A stand-in that no one would deploy as a credential.
-pub(crate) fn is_placeholder(value: &str) -> bool {
-    let v = value.trim();
-    let lower = v.to_ascii_lowercase();
-    (v.starts_with('<') && v.ends_with('>'))
-        || (v.starts_with("{{") && v.ends_with("}}"))
-        || (v.starts_with("%(") && v.ends_with(")s"))
-        || v.starts_with("#{")
-        || (v.starts_with("${") && v.ends_with('}'))
-        || lower.chars().all(|c| matches!(c, 'x' | '*' | '.' | '-' | '_'))
-        || lower.starts_with("your")
-        || lower.starts_with("replace")
-        || lower.starts_with("insert")
-        || lower.starts_with("enter")
-        || lower.starts_with("put_")
-        || lower.contains("placeholder")
-        || lower.contains("redacted")
-        || lower.starts_with("todo")
-        || lower.starts_with("fixme")
-        || lower.starts_with("example")
-        || lower.starts_with("dummy")
-        || lower.starts_with("fake")
-        || matches!(lower.as_str(), "none" | "null" | "nil" | "~" | "undefined" | "changeme!")
 }
 
 /// Booleans, short numbers and paths: configuration about a secret, not the secret.

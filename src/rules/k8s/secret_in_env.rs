@@ -95,7 +95,7 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
 /// `DB_PASSWORD_VAL`.
 fn is_placeholder(name: &str, value: &str) -> bool {
     let upper = value.trim().to_ascii_uppercase();
-    (upper.starts_with('<') && upper.ends_with('>'))
+    crate::redact::is_placeholder(value)
         || upper.contains(&name.to_ascii_uppercase())
         || [
             "INSERT",
