@@ -87,15 +87,16 @@ fn is_alert_template_action(after: &str) -> bool {
 }
 
 /// Where the template syntax of a manifest template starts (its first `{{`), for a Helm template
-/// that renders Kubernetes objects: inside a `templates/` folder, or with `kind:`/`apiVersion:`
-/// keys. A values file with `{{ .Release.Name }}` strings for `tpl` is neither, and stays
-/// skipped: it is input to a chart, not a manifest.
+/// that renders Kubernetes objects: one with `kind:`/`apiVersion:` keys, or one in a
+/// `templates/` folder that reaches for Helm's objects. A values file with
+/// `{{ .Release.Name }}` strings for `tpl` is neither, nor is another tool's config that lives
+/// in a `templates/` folder (a Weaver or Jinja config): they stay skipped, not manifests.
 pub fn template_syntax_at(path: &str, text: &str) -> Option<usize> {
     let lower = path.to_ascii_lowercase();
     if !is_helm_template(&lower, text) {
         return None;
     }
-    let manifest = in_templates_folder(&lower) || looks_like_manifest(text);
+    let manifest = looks_like_manifest(text) || in_templates_folder(&lower) && HELM_MARKERS.iter().any(|t| text.contains(t));
     manifest.then(|| text.find("{{")).flatten()
 }
 
@@ -281,6 +282,8 @@ mod tests {
         assert_eq!(template_syntax_at("chart/svc.yaml", text), text.find("{{"));
         assert_eq!(template_syntax_at("chart/values.yaml", "fullname: \"{{ .Release.Name }}\"\n"), None);
         assert_eq!(template_syntax_at("chart/templates/x.yaml", "a: 1\n"), None);
+        let weaver = "templates:\n  - file_name: services/{{ ctx.id | snake_case }}.md\n";
+        assert_eq!(template_syntax_at("docs/templates/markdown/weaver.yaml", weaver), None);
     }
 
     #[test]
