@@ -9,7 +9,10 @@ pub fn classify_tree(path: &str, text: &str, tree: &TreeFile, format: ConfigForm
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     let roots: Vec<&Node> = tree.docs.iter().filter_map(|d| d.root.as_ref()).collect();
-    if format != ConfigFormat::Toml && is_helm_template(&lower, text) {
+    // Outside a chart's `templates/` folder, a file that parses whole is what it says it is
+    // (its template strings are values for Helm's `tpl`); one that does not is left alone.
+    let unrendered = in_templates_folder(&lower) || !tree.errors.is_empty();
+    if format != ConfigFormat::Toml && unrendered && is_helm_template(&lower, text) {
         return (FileKind::Other, Some("Helm template (rendered manifests are what Kubernetes sees)"));
     }
     if format != ConfigFormat::Toml {
@@ -86,17 +89,18 @@ fn is_alert_template_action(after: &str) -> bool {
     .any(|w| action.starts_with(w))
 }
 
-/// Where the template syntax of a manifest template starts (its first `{{`), for a Helm template
-/// that renders Kubernetes objects: one with `kind:`/`apiVersion:` keys, or one in a
-/// `templates/` folder that reaches for Helm's objects. A values file with
-/// `{{ .Release.Name }}` strings for `tpl` is neither, nor is another tool's config that lives
-/// in a `templates/` folder (a Weaver or Jinja config): they stay skipped, not manifests.
+/// Where the template syntax of a chart's manifest template starts (its first `{{`), before
+/// parsing: a file in a `templates/` folder with `kind:`/`apiVersion:` keys or Helm's objects.
+/// Another tool's config that lives in a `templates/` folder (a Weaver or Jinja config) is not
+/// one. Elsewhere, template syntax is judged once the file is parsed
+/// ([`structural_template_at`]): a Flux HelmRelease whose values hold `{{ .Release.Name }}`
+/// strings is a valid manifest, checked as written.
 pub fn template_syntax_at(path: &str, text: &str) -> Option<usize> {
     let lower = path.to_ascii_lowercase();
-    if !is_helm_template(&lower, text) {
+    if !in_templates_folder(&lower) || !is_helm_template(&lower, text) {
         return None;
     }
-    let manifest = looks_like_manifest(text) || in_templates_folder(&lower) && HELM_MARKERS.iter().any(|t| text.contains(t));
+    let manifest = looks_like_manifest(text) || HELM_MARKERS.iter().any(|t| text.contains(t));
     manifest.then(|| text.find("{{")).flatten()
 }
 
@@ -279,7 +283,9 @@ mod tests {
     fn template_syntax_is_placed_only_for_manifest_templates() {
         use super::template_syntax_at;
         let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n";
-        assert_eq!(template_syntax_at("chart/svc.yaml", text), text.find("{{"));
+        assert_eq!(template_syntax_at("chart/templates/svc.yaml", text), text.find("{{"));
+        // Outside `templates/`, the parsed file decides (structural_template_at).
+        assert_eq!(template_syntax_at("chart/svc.yaml", text), None);
         assert_eq!(template_syntax_at("chart/values.yaml", "fullname: \"{{ .Release.Name }}\"\n"), None);
         assert_eq!(template_syntax_at("chart/templates/x.yaml", "a: 1\n"), None);
         let weaver = "templates:\n  - file_name: services/{{ ctx.id | snake_case }}.md\n";

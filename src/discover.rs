@@ -244,6 +244,8 @@ pub fn is_app_config_path(path: &str) -> bool {
             | "values.schema.json"
     ) || lower.contains(".github/")
         || lower.contains(".gitlab")
+        // Editor and devcontainer settings (`.vscode/settings.json`, JSON with comments).
+        || [".vscode/", ".idea/", ".devcontainer/", ".zed/", ".cursor/"].iter().any(|d| lower.starts_with(d) || lower.contains(&format!("/{d}")))
         || name.starts_with("openapi")
         || name.starts_with("swagger")
         || name.starts_with(".pre-commit")
@@ -321,6 +323,8 @@ mod tests {
         assert!(is_app_config_path("config/production.toml"));
         assert!(is_app_config_path("src/main/resources/application-prod.yml"));
         assert!(is_app_config_path("appsettings.Production.json"));
+        assert!(!is_app_config_path(".vscode/settings.json"));
+        assert!(!is_app_config_path("web/.devcontainer/config.json"));
         assert!(is_app_config_path("settings.yaml"));
         assert!(!is_app_config_path("Cargo.toml"));
         assert!(!is_app_config_path("data/random.yaml"));
