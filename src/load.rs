@@ -147,7 +147,23 @@ pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File
     let limits = Limits::default();
     let (kind, parsed) = match syntax {
         Syntax::Dockerfile => (FileKind::Dockerfile, Parsed::Dockerfile(Box::new(syntax::dockerfile::parse(&text)))),
-        Syntax::DotEnv => (FileKind::DotEnv, Parsed::Tree(syntax::dotenv::parse(&text, &limits))),
+        Syntax::DotEnv => {
+            let tree = syntax::dotenv::parse(&text, &limits);
+            // `.env` files are environment files whatever they hold, and a broken one is
+            // reported; `variables.env` may be a shell or Make include that only shares the
+            // suffix, and is left alone when it is not `KEY=value` lines.
+            let named_dotenv = display
+                .rsplit('/')
+                .next()
+                .is_some_and(|n| n.to_ascii_lowercase().starts_with(".env"));
+            if !named_dotenv && !tree.errors.is_empty() {
+                return Err((
+                    display.to_string(),
+                    "not KEY=value lines (a shell or Make include named *.env)".to_string(),
+                ));
+            }
+            (FileKind::DotEnv, Parsed::Tree(tree))
+        }
         Syntax::Yaml | Syntax::Json | Syntax::Toml => {
             let (tree, format) = match syntax {
                 Syntax::Yaml => (syntax::yaml::parse(&text, &limits), ConfigFormat::Yaml),

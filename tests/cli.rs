@@ -365,3 +365,26 @@ fn known_manifest_disagreement(file: &str) -> bool {
 }
 
 const KNOWN_DISAGREEMENTS: &[(&str, &str)] = &[];
+
+#[test]
+fn files_named_like_env_files_are_read_only_when_they_are_env_files() {
+    let dir = tempfile::tempdir().expect("tmp");
+    fs::write(dir.path().join("db.env"), "POSTGRES_DB=orders\n").expect("write");
+    fs::write(
+        dir.path().join("variables.env"),
+        "GOBIN=${GOBIN:=$(go env GOBIN)}\n\nif [ -z \"$GOBIN\" ]; then\n\tGOBIN=bin\nfi\n",
+    )
+    .expect("write");
+    fs::write(dir.path().join(".env"), "A=1\nnot a variable\n").expect("write");
+    let out = run_in(dir.path(), &["check", "--format", "json", "--show-files"]);
+    let listing = String::from_utf8_lossy(&out.stderr);
+    assert!(listing.contains("db.env\tdotenv"), "{listing}");
+    assert!(listing.contains("variables.env\tskipped: not KEY=value lines"), "{listing}");
+    let report = json_of(&out);
+    let broken_dotenv = report["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|d| d["name"] == "andon/parse-error" && d["path"] == ".env");
+    assert!(broken_dotenv, "a broken .env is reported: {report}");
+}
