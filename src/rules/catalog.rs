@@ -132,6 +132,11 @@ pub fn parse_entry(path: &str, text: &str) -> Result<RuleMeta, String> {
         let at = crate::source::LineIndex::new(text).position(text, e.span.start);
         return Err(format!("{path}:{}:{}: {}", at.line, at.column, e.message));
     }
+    // A second `docs:` would silently replace the first.
+    if let Some(d) = tree.duplicate_keys.first() {
+        let at = crate::source::LineIndex::new(text).position(text, d.second.start);
+        return Err(format!("{path}:{}:{}: this key is already set above", at.line, at.column));
+    }
     let doc = tree.docs.first().ok_or_else(|| format!("{path}: empty"))?;
     let root = doc.root.as_ref().ok_or_else(|| format!("{path}: empty"))?;
     let mut meta: RuleMeta = serde_json::from_value(to_json(doc, root)).map_err(|e| format!("{path}: {e}"))?;
@@ -142,4 +147,14 @@ pub fn parse_entry(path: &str, text: &str) -> Result<RuleMeta, String> {
 /// Paths of the catalog files, for the catalog test.
 pub fn files() -> impl Iterator<Item = &'static str> {
     FILES.iter().map(|(p, _)| *p)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_key_set_twice_is_an_error_at_its_second_place() {
+        let text = "id: X001\nname: x/y\ndocs: stray\ndocs:\n  why: w\n";
+        let err = super::parse_entry("x.yaml", text).err();
+        assert_eq!(err.as_deref(), Some("x.yaml:4:1: this key is already set above"));
+    }
 }
