@@ -507,7 +507,12 @@ pub fn insert_entries(text: &str, map: &Node, lines: &[&str]) -> Option<Edit> {
     let line_start = text[..first.span.start as usize].rfind('\n').map_or(0, |i| i + 1);
     let width = text[line_start..first.span.start as usize].chars().count();
     let last_end = entries.iter().map(|e| e.value.span.end.max(e.key.span.end)).max()? as usize;
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // The map's own first line tells how the file ends its lines (looking through the whole
+    // text for each fix made large files quadratic).
+    let crlf = text[line_start..]
+        .find('\n')
+        .is_some_and(|i| text[..line_start + i].ends_with('\r'));
+    let newline = if crlf { "\r\n" } else { "\n" };
     let (at, lead) = match text.get(last_end..)?.find('\n') {
         Some(i) => (last_end + i + 1, ""),
         None => (text.len(), newline),
