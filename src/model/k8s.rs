@@ -416,12 +416,14 @@ impl Container {
     }
 
     /// A port of this container by name or number (as a probe or Service targets it).
+    /// A port left as a `${VAR}` for envsubst or Flux's postBuild to fill in is unknown until
+    /// then, so it counts as declared.
     pub fn has_port(&self, port: &Node) -> bool {
         match int_value(port) {
             Some(n) => self.ports.iter().any(|p| p.container_port == Some(n)),
             None => port
                 .as_str()
-                .is_some_and(|name| self.ports.iter().any(|p| p.name.as_deref() == Some(name))),
+                .is_some_and(|name| name.contains("${") || self.ports.iter().any(|p| p.name.as_deref() == Some(name))),
         }
     }
 }
