@@ -304,6 +304,12 @@ impl ProjectObjects {
         self.files.iter().flat_map(|(p, m)| m.objects.iter().map(move |o| (p.as_str(), o)))
     }
 
+    /// The whole objects, without Kustomize patches and fragments: what a rule may judge for
+    /// something missing (a patch leaves out all it does not change).
+    pub fn whole(&self) -> impl Iterator<Item = (&str, &Object)> {
+        self.iter().filter(|(_, o)| !o.partial)
+    }
+
     /// Every object in `namespace`.
     pub fn in_namespace<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
         self.iter().map(|(_, o)| o).filter(move |o| o.namespace == namespace)
