@@ -248,11 +248,25 @@ impl Object {
     }
 }
 
-/// Kustomize patches by name: `patches/…`, `*.patch.yaml`, `*-patch.yaml`.
+/// Kustomize patches by name: `patches/…`, `*.patch.yaml`, `*-patch.yaml`, `patchReplicas.yaml`
+/// (not `dispatcher.yaml`).
 fn is_patch_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    let name = lower.rsplit('/').next().unwrap_or(&lower);
-    lower.contains("/patches/") || lower.starts_with("patches/") || name.contains("patch")
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let starts_word = |i: usize| {
+        let before = name[..i].chars().next_back();
+        before.is_none_or(|c| !c.is_ascii_alphanumeric()) || (before.is_some_and(|c| c.is_ascii_lowercase()) && name[i..].starts_with('P'))
+    };
+    let ends_word = |i: usize| {
+        let after = name[i + 5..].chars().next();
+        after.is_none_or(|c| !c.is_ascii_lowercase() || name[i + 5..].starts_with("es"))
+    };
+    lower.contains("/patches/")
+        || lower.starts_with("patches/")
+        || name
+            .to_ascii_lowercase()
+            .match_indices("patch")
+            .any(|(i, _)| starts_word(i) && ends_word(i))
 }
 
 /// What only a patch or fragment looks like: a `$patch` directive, or a container without an
@@ -578,6 +592,30 @@ mod tests {
             ["deploy/prod/replicas.yaml", "deploy/common/limits.yaml", "deploy/prod/ops.json"]
         );
         assert!(kustomize_patches("", "patchesStrategicMerge: [../outside.yaml]\n").is_empty());
+    }
+
+    #[test]
+    fn patch_paths_name_the_word_patch() {
+        for path in [
+            "overlays/prod/patch.yaml",
+            "a/healthcheck_patch.yaml",
+            "deployment.patch.yaml",
+            "patch-pdb-version.yaml",
+            "deploymentPatch.yaml",
+            "patches.yaml",
+            "patches/replicas.yaml",
+            "k/PATCH_LIMITS.yaml",
+        ] {
+            assert!(is_patch_path(path), "{path}");
+        }
+        for path in [
+            "deploy/base/dispatcher.yaml",
+            "k/dispatch.yaml",
+            "patcher/app.yaml",
+            "unpatched.yaml",
+        ] {
+            assert!(!is_patch_path(path), "{path}");
+        }
     }
 
     fn objects(text: &str) -> Vec<Object> {
