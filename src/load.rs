@@ -82,11 +82,15 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &LoadO
         })
         .collect();
     let patches = kustomize_patches(&repo);
+    let labelled = kustomize_selector_resources(&repo);
     let mut files = Vec::new();
     for l in loaded {
         match l {
             Ok(mut f) => {
                 f.kustomize_patch = patches.contains(f.path());
+                f.kustomize_selector = labelled
+                    .iter()
+                    .any(|r| f.path() == r || r.ends_with('/') && f.path().starts_with(r.as_str()));
                 files.push(f);
             }
             Err(skip) => skipped.push(skip),
@@ -299,6 +303,18 @@ fn kustomize_patches(repo: &RepoIndex) -> std::collections::HashSet<String> {
             matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
         })
         .flat_map(|(p, text)| crate::model::k8s::kustomize_patches(crate::model::repo::parent(p), text))
+        .collect()
+}
+
+/// The resources the run's `kustomization.yaml`s add selector labels to.
+fn kustomize_selector_resources(repo: &RepoIndex) -> Vec<String> {
+    repo.texts
+        .iter()
+        .filter(|(p, _)| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
+        })
+        .flat_map(|(p, text)| crate::model::k8s::kustomize_selector_resources(crate::model::repo::parent(p), text))
         .collect()
 }
 

@@ -460,6 +460,32 @@ pub fn kustomize_patches(folder: &str, text: &str) -> Vec<String> {
     out
 }
 
+/// What a Kustomization in `folder` adds its selector labels to (`commonLabels`, or `labels`
+/// with `includeSelectors: true`): its `resources`, as paths joined to `folder` (a folder's
+/// resources as that folder with a trailing `/`). Empty when it adds none.
+pub fn kustomize_selector_resources(folder: &str, text: &str) -> Vec<String> {
+    let tree = crate::syntax::yaml::parse(text, &crate::syntax::Limits::default());
+    let mut out = Vec::new();
+    for root in tree.docs.iter().filter_map(|d| d.root.as_ref()) {
+        let common = root.get("commonLabels").and_then(Node::as_map).is_some_and(|m| !m.is_empty());
+        let labels = root.get("labels").and_then(Node::as_seq).unwrap_or_default();
+        let selectors = labels
+            .iter()
+            .any(|l| l.get("includeSelectors").and_then(Node::as_bool) == Some(true));
+        if !common && !selectors {
+            continue;
+        }
+        let resources = root.get("resources").and_then(Node::as_seq).unwrap_or_default();
+        for path in resources.iter().filter_map(Node::as_str).filter(|p| !p.contains("://")) {
+            let Some(joined) = join_relative(folder, path) else { continue };
+            let lower = joined.to_ascii_lowercase();
+            let file = [".yaml", ".yml", ".json"].iter().any(|e| lower.ends_with(e));
+            out.push(if file { joined } else { format!("{joined}/") });
+        }
+    }
+    out
+}
+
 /// `folder` joined with the relative `path`, `.` and `..` resolved; `None` above the top.
 fn join_relative(folder: &str, path: &str) -> Option<String> {
     let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();

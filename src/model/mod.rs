@@ -38,6 +38,9 @@ pub struct File {
     /// Listed as a patch by a `kustomization.yaml` (`patches`, `patchesStrategicMerge`): its
     /// objects are partial, whatever the file's name.
     pub kustomize_patch: bool,
+    /// A resource of a `kustomization.yaml` that adds selector labels (`commonLabels`): Kustomize
+    /// writes the workload's selector, so the file may leave it out.
+    pub kustomize_selector: bool,
     models: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
@@ -80,6 +83,7 @@ impl File {
             production,
             read_error: None,
             kustomize_patch: false,
+            kustomize_selector: false,
             models: Mutex::new(HashMap::new()),
         }
     }
