@@ -486,6 +486,23 @@ pub fn kustomize_selector_resources(folder: &str, text: &str) -> Vec<String> {
     out
 }
 
+/// The images a Kustomization pins through `images:` (a `newTag` other than `latest`, or a
+/// `digest`): the names its resources may write without a tag.
+pub fn kustomize_pinned_images(text: &str) -> Vec<String> {
+    let tree = crate::syntax::yaml::parse(text, &crate::syntax::Limits::default());
+    let roots = tree.docs.iter().filter_map(|d| d.root.as_ref());
+    let images = roots.flat_map(|r| r.get("images").and_then(Node::as_seq).unwrap_or_default());
+    images
+        .filter(|i| {
+            let tag = i
+                .get("newTag")
+                .and_then(|t| t.as_str().map(str::to_string).or_else(|| t.as_i64().map(|n| n.to_string())));
+            tag.is_some_and(|t| !t.is_empty() && !t.eq_ignore_ascii_case("latest")) || i.get("digest").and_then(Node::as_str).is_some()
+        })
+        .filter_map(|i| i.get("name")?.as_str().map(str::to_string))
+        .collect()
+}
+
 /// `folder` joined with the relative `path`, `.` and `..` resolved; `None` above the top.
 fn join_relative(folder: &str, path: &str) -> Option<String> {
     let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();

@@ -41,6 +41,8 @@ pub struct File {
     /// A resource of a `kustomization.yaml` that adds selector labels (`commonLabels`): Kustomize
     /// writes the workload's selector, so the file may leave it out.
     pub kustomize_selector: bool,
+    /// The image names some `kustomization.yaml` of the run pins with `images:` (newTag, digest).
+    pub kustomize_images: std::sync::Arc<std::collections::BTreeSet<String>>,
     models: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
@@ -84,6 +86,7 @@ impl File {
             read_error: None,
             kustomize_patch: false,
             kustomize_selector: false,
+            kustomize_images: Default::default(),
             models: Mutex::new(HashMap::new()),
         }
     }
