@@ -76,6 +76,14 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
         "USERNAME",
         "FORMAT",
         "MODE",
+        "SECONDS",
+        "MINUTES",
+        "HOURS",
+        "DAYS",
+        "MS",
+        "DURATION",
+        "INTERVAL",
+        "LIFETIME",
     ];
     if NOT_SECRET.contains(last) {
         return false;
@@ -148,6 +156,7 @@ mod tests {
         for name in [
             "PASSWORD_FILE",
             "TOKEN_TTL",
+            "TOKEN_EXPIRY_SECONDS",
             "SECRET_NAME",
             "API_URL",
             "KEY",
