@@ -82,11 +82,21 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &LoadO
         })
         .collect();
     let patches = kustomize_patches(&repo);
+    let labelled = kustomize_selector_resources(&repo);
+    let pinned: std::sync::Arc<std::collections::BTreeSet<String>> = std::sync::Arc::new(
+        kustomizations(&repo)
+            .flat_map(|(_, text)| crate::model::k8s::kustomize_pinned_images(text))
+            .collect(),
+    );
     let mut files = Vec::new();
     for l in loaded {
         match l {
             Ok(mut f) => {
                 f.kustomize_patch = patches.contains(f.path());
+                f.kustomize_images = pinned.clone();
+                f.kustomize_selector = labelled
+                    .iter()
+                    .any(|r| f.path() == r || r.ends_with('/') && f.path().starts_with(r.as_str()));
                 files.push(f);
             }
             Err(skip) => skipped.push(skip),
@@ -308,14 +318,24 @@ fn repo_texts(walk: &discover::Walk, max: u64) -> Vec<(String, String)> {
 
 /// The files the run's `kustomization.yaml`s apply as patches.
 fn kustomize_patches(repo: &RepoIndex) -> std::collections::HashSet<String> {
-    repo.texts
-        .iter()
-        .filter(|(p, _)| {
-            let name = p.rsplit('/').next().unwrap_or(p);
-            matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
-        })
+    kustomizations(repo)
         .flat_map(|(p, text)| crate::model::k8s::kustomize_patches(crate::model::repo::parent(p), text))
         .collect()
+}
+
+/// The resources the run's `kustomization.yaml`s add selector labels to.
+fn kustomize_selector_resources(repo: &RepoIndex) -> Vec<String> {
+    kustomizations(repo)
+        .flat_map(|(p, text)| crate::model::k8s::kustomize_selector_resources(crate::model::repo::parent(p), text))
+        .collect()
+}
+
+/// The run's `kustomization.yaml`s, as (path, text).
+fn kustomizations(repo: &RepoIndex) -> impl Iterator<Item = &(String, String)> {
+    repo.texts.iter().filter(|(p, _)| {
+        let name = p.rsplit('/').next().unwrap_or(p);
+        matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
+    })
 }
 
 /// The scanned folders that are a repository's top, as output path prefixes.

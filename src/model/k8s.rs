@@ -248,11 +248,25 @@ impl Object {
     }
 }
 
-/// Kustomize patches by name: `patches/…`, `*.patch.yaml`, `*-patch.yaml`.
+/// Kustomize patches by name: `patches/…`, `*.patch.yaml`, `*-patch.yaml`, `patchReplicas.yaml`
+/// (not `dispatcher.yaml`).
 fn is_patch_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    let name = lower.rsplit('/').next().unwrap_or(&lower);
-    lower.contains("/patches/") || lower.starts_with("patches/") || name.contains("patch")
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let starts_word = |i: usize| {
+        let before = name[..i].chars().next_back();
+        before.is_none_or(|c| !c.is_ascii_alphanumeric()) || (before.is_some_and(|c| c.is_ascii_lowercase()) && name[i..].starts_with('P'))
+    };
+    let ends_word = |i: usize| {
+        let after = name[i + 5..].chars().next();
+        after.is_none_or(|c| !c.is_ascii_lowercase() || name[i + 5..].starts_with("es"))
+    };
+    lower.contains("/patches/")
+        || lower.starts_with("patches/")
+        || name
+            .to_ascii_lowercase()
+            .match_indices("patch")
+            .any(|(i, _)| starts_word(i) && ends_word(i))
 }
 
 /// What only a patch or fragment looks like: a `$patch` directive, or a container without an
@@ -416,12 +430,14 @@ impl Container {
     }
 
     /// A port of this container by name or number (as a probe or Service targets it).
+    /// A port left as a `${VAR}` for envsubst or Flux's postBuild to fill in is unknown until
+    /// then, so it counts as declared.
     pub fn has_port(&self, port: &Node) -> bool {
         match int_value(port) {
             Some(n) => self.ports.iter().any(|p| p.container_port == Some(n)),
             None => port
                 .as_str()
-                .is_some_and(|name| self.ports.iter().any(|p| p.name.as_deref() == Some(name))),
+                .is_some_and(|name| name.contains("${") || self.ports.iter().any(|p| p.name.as_deref() == Some(name))),
         }
     }
 }
@@ -442,6 +458,49 @@ pub fn kustomize_patches(folder: &str, text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// What a Kustomization in `folder` adds its selector labels to (`commonLabels`, or `labels`
+/// with `includeSelectors: true`): its `resources`, as paths joined to `folder` (a folder's
+/// resources as that folder with a trailing `/`). Empty when it adds none.
+pub fn kustomize_selector_resources(folder: &str, text: &str) -> Vec<String> {
+    let tree = crate::syntax::yaml::parse(text, &crate::syntax::Limits::default());
+    let mut out = Vec::new();
+    for root in tree.docs.iter().filter_map(|d| d.root.as_ref()) {
+        let common = root.get("commonLabels").and_then(Node::as_map).is_some_and(|m| !m.is_empty());
+        let labels = root.get("labels").and_then(Node::as_seq).unwrap_or_default();
+        let selectors = labels
+            .iter()
+            .any(|l| l.get("includeSelectors").and_then(Node::as_bool) == Some(true));
+        if !common && !selectors {
+            continue;
+        }
+        let resources = root.get("resources").and_then(Node::as_seq).unwrap_or_default();
+        for path in resources.iter().filter_map(Node::as_str).filter(|p| !p.contains("://")) {
+            let Some(joined) = join_relative(folder, path) else { continue };
+            let lower = joined.to_ascii_lowercase();
+            let file = [".yaml", ".yml", ".json"].iter().any(|e| lower.ends_with(e));
+            out.push(if file { joined } else { format!("{joined}/") });
+        }
+    }
+    out
+}
+
+/// The images a Kustomization pins through `images:` (a `newTag` other than `latest`, or a
+/// `digest`): the names its resources may write without a tag.
+pub fn kustomize_pinned_images(text: &str) -> Vec<String> {
+    let tree = crate::syntax::yaml::parse(text, &crate::syntax::Limits::default());
+    let roots = tree.docs.iter().filter_map(|d| d.root.as_ref());
+    let images = roots.flat_map(|r| r.get("images").and_then(Node::as_seq).unwrap_or_default());
+    images
+        .filter(|i| {
+            let tag = i
+                .get("newTag")
+                .and_then(|t| t.as_str().map(str::to_string).or_else(|| t.as_i64().map(|n| n.to_string())));
+            tag.is_some_and(|t| !t.is_empty() && !t.eq_ignore_ascii_case("latest")) || i.get("digest").and_then(Node::as_str).is_some()
+        })
+        .filter_map(|i| i.get("name")?.as_str().map(str::to_string))
+        .collect()
 }
 
 /// `folder` joined with the relative `path`, `.` and `..` resolved; `None` above the top.
@@ -576,6 +635,30 @@ mod tests {
             ["deploy/prod/replicas.yaml", "deploy/common/limits.yaml", "deploy/prod/ops.json"]
         );
         assert!(kustomize_patches("", "patchesStrategicMerge: [../outside.yaml]\n").is_empty());
+    }
+
+    #[test]
+    fn patch_paths_name_the_word_patch() {
+        for path in [
+            "overlays/prod/patch.yaml",
+            "a/healthcheck_patch.yaml",
+            "deployment.patch.yaml",
+            "patch-pdb-version.yaml",
+            "deploymentPatch.yaml",
+            "patches.yaml",
+            "patches/replicas.yaml",
+            "k/PATCH_LIMITS.yaml",
+        ] {
+            assert!(is_patch_path(path), "{path}");
+        }
+        for path in [
+            "deploy/base/dispatcher.yaml",
+            "k/dispatch.yaml",
+            "patcher/app.yaml",
+            "unpatched.yaml",
+        ] {
+            assert!(!is_patch_path(path), "{path}");
+        }
     }
 
     fn objects(text: &str) -> Vec<Object> {

@@ -38,6 +38,11 @@ pub struct File {
     /// Listed as a patch by a `kustomization.yaml` (`patches`, `patchesStrategicMerge`): its
     /// objects are partial, whatever the file's name.
     pub kustomize_patch: bool,
+    /// A resource of a `kustomization.yaml` that adds selector labels (`commonLabels`): Kustomize
+    /// writes the workload's selector, so the file may leave it out.
+    pub kustomize_selector: bool,
+    /// The image names some `kustomization.yaml` of the run pins with `images:` (newTag, digest).
+    pub kustomize_images: std::sync::Arc<std::collections::BTreeSet<String>>,
     models: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
@@ -80,6 +85,8 @@ impl File {
             production,
             read_error: None,
             kustomize_patch: false,
+            kustomize_selector: false,
+            kustomize_images: Default::default(),
             models: Mutex::new(HashMap::new()),
         }
     }

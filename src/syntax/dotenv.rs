@@ -2,7 +2,8 @@
 //!
 //! The dialect is the common one that Docker Compose's `env_file`, python-dotenv and node's
 //! dotenv agree on:
-//! - `KEY=value`, optionally `export KEY=value`, with spaces or tabs allowed around `=`;
+//! - `KEY=value`, optionally `export KEY=value`, with spaces or tabs allowed around `=`; a bare
+//!   `KEY` (its value comes from the environment) is valid and holds no value to read;
 //! - names of ASCII letters, digits, `_`, `.` and `-`, not starting with a digit, `.` or `-`;
 //! - unquoted values run to the end of the line, or to a `#` that follows a space or tab (a
 //!   comment), trailing blanks trimmed; `KEY=` is an empty value;
@@ -93,7 +94,15 @@ impl Parser<'_> {
             return Some(next);
         };
         let eq = self.skip_blanks(key_span.end as usize, end);
-        if eq >= end || self.b[eq] != b'=' {
+        if eq >= end || self.b[eq] == b'#' {
+            // A bare `KEY` takes its value from the environment (Docker's --env-file, Compose's
+            // env_file; an empty one for Kustomize's configMapGenerator): nothing to read here.
+            if eq < end {
+                self.comment(eq, end);
+            }
+            return Some(next);
+        }
+        if self.b[eq] != b'=' {
             let message = if self.b[eq..end].contains(&b'=') {
                 BAD_NAME
             } else {
@@ -391,8 +400,16 @@ mod tests {
         assert_eq!(slice(text, file.comments[0].span), "# c");
         assert_eq!(value(&file, "B"), ("x", ScalarStyle::SingleQuoted));
         assert_eq!(value(&file, "C"), ("", ScalarStyle::Plain));
-        let bad = parse("X\r\n", &Limits::default());
-        assert_eq!(bad.errors.first().map(|e| e.span), Some(Span::new(0, 1)));
+        let bad = parse("X Y\r\n", &Limits::default());
+        assert_eq!(bad.errors.first().map(|e| e.span), Some(Span::new(0, 3)));
+    }
+
+    #[test]
+    fn a_bare_name_takes_its_value_from_the_environment() {
+        let text = "staging\nexport HOME # from the shell\nA=1";
+        let file = ok(text);
+        assert_eq!(root(&file).as_map().map(<[Entry]>::len), Some(1));
+        assert_eq!(slice(text, file.comments[0].span), "# from the shell");
     }
 
     #[test]

@@ -20,7 +20,8 @@ impl Rule for DefaultServiceAccount {
 }
 
 fn check(obj: &Object, pod: &PodSpec, out: &mut Sink) {
-    if pod.get("automountServiceAccountToken").and_then(Node::as_bool) == Some(false) {
+    let automount = pod.get("automountServiceAccountToken").and_then(Node::as_bool);
+    if automount == Some(false) {
         return;
     }
     let account = pod
@@ -28,6 +29,10 @@ fn check(obj: &Object, pod: &PodSpec, out: &mut Sink) {
         .or_else(|| pod.get("serviceAccount"))
         .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()));
     match account {
+        // `automountServiceAccountToken: true` on the pod of a dedicated account says the
+        // process uses its token (kube-prometheus turns it off on the ServiceAccount and back on
+        // for the pods that call the API).
+        Some(name) if name.as_str() != Some("default") && automount == Some(true) => {}
         Some(name) if name.as_str() != Some("default") => {
             // A dedicated account may need its token (operators, controllers): a hint only.
             out.report(

@@ -14,6 +14,10 @@ impl Rule for IngressWithoutTls {
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some(m) = manifests(file) else { return };
         for obj in m.whole().filter(|o| o.is("Ingress")) {
+            // Cloud load balancers take their certificates from annotations, not spec.tls.
+            if CERTIFICATE_ANNOTATIONS.iter().any(|a| obj.annotations.contains_key(*a)) {
+                continue;
+            }
             let Some(spec) = obj.spec_entry() else { continue };
             let tls = spec.value.get("tls").and_then(Node::as_seq).unwrap_or_default();
             if tls.is_empty() {
@@ -44,6 +48,13 @@ impl Rule for IngressWithoutTls {
         }
     }
 }
+
+/// GKE managed or pre-shared certificates, AWS Load Balancer Controller ACM certificates.
+const CERTIFICATE_ANNOTATIONS: &[&str] = &[
+    "networking.gke.io/managed-certificates",
+    "ingress.gcp.kubernetes.io/pre-shared-cert",
+    "alb.ingress.kubernetes.io/certificate-arn",
+];
 
 /// `*.example.com` covers `a.example.com`.
 fn host_matches(pattern: &str, host: &str) -> bool {

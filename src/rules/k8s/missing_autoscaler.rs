@@ -11,7 +11,7 @@ impl Rule for MissingAutoscaler {
 
     fn check_project(&self, project: &Project, out: &mut Sink) {
         let objects = ProjectObjects::new(project.files);
-        for (path, obj) in objects.iter() {
+        for (path, obj) in objects.whole() {
             if !obj.is("Deployment") || obj.pod.is_none() {
                 continue;
             }

@@ -11,7 +11,7 @@ impl Rule for MissingDisruptionBudget {
 
     fn check_project(&self, project: &Project, out: &mut Sink) {
         let objects = ProjectObjects::new(project.files);
-        for (path, obj) in objects.iter() {
+        for (path, obj) in objects.whole() {
             let Some(pod) = &obj.pod else { continue };
             let Some((count, _)) = replicas(obj) else { continue };
             if count < 2 && objects.autoscaler_of(obj).is_none() {

@@ -18,7 +18,7 @@ impl Rule for MissingNetworkPolicy {
             .map(|(_, o)| o.namespace.as_str())
             .collect();
         let mut reported = BTreeSet::new();
-        for (path, obj) in objects.iter() {
+        for (path, obj) in objects.whole() {
             if obj.pod.is_none() || covered.contains(obj.namespace.as_str()) {
                 continue;
             }

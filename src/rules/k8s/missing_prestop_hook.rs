@@ -12,7 +12,7 @@ impl Rule for MissingPrestopHook {
 
     fn check_project(&self, project: &Project, out: &mut Sink) {
         let objects = ProjectObjects::new(project.files);
-        for (path, obj) in objects.iter() {
+        for (path, obj) in objects.whole() {
             let Some(pod) = &obj.pod else { continue };
             if obj.runs_to_completion() || pod.labels.is_empty() {
                 continue;

@@ -304,6 +304,12 @@ impl ProjectObjects {
         self.files.iter().flat_map(|(p, m)| m.objects.iter().map(move |o| (p.as_str(), o)))
     }
 
+    /// The whole objects, without Kustomize patches and fragments: what a rule may judge for
+    /// something missing (a patch leaves out all it does not change).
+    pub fn whole(&self) -> impl Iterator<Item = (&str, &Object)> {
+        self.iter().filter(|(_, o)| !o.partial)
+    }
+
     /// Every object in `namespace`.
     pub fn in_namespace<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
         self.iter().map(|(_, o)| o).filter(move |o| o.namespace == namespace)
@@ -366,6 +372,8 @@ pub fn may_share_namespace(a: &Object, b: &Object) -> bool {
 ///   it may define any kind when a template names none (a library chart's `include`), names it
 ///   with template syntax, could not be read, or when the chart has dependencies (subcharts,
 ///   `dependencies:` in `Chart.yaml`, a Helm 2 `requirements.yaml`).
+///
+/// A template file outside any chart counts as a chart of its own.
 pub struct HelmCharts {
     charts: Vec<Chart>,
 }
@@ -379,7 +387,7 @@ struct Chart {
 
 impl HelmCharts {
     pub fn new(project: &Project) -> HelmCharts {
-        let charts = project
+        let mut charts: Vec<Chart> = project
             .repo
             .paths()
             .filter(|p| *p == "Chart.yaml" || p.ends_with("/Chart.yaml"))
@@ -389,6 +397,19 @@ impl HelmCharts {
                 Chart { dir, kinds }
             })
             .collect();
+        // A template outside any chart (`replicas: {{replicas}}` filled in by sed or envsubst
+        // before `kubectl apply`) defines its objects like a one-file chart.
+        let loose: Vec<Chart> = project
+            .files
+            .iter()
+            .filter(|f| matches!(f.read_error, Some(ReadError::Template { .. })))
+            .filter(|f| !charts.iter().any(|c| f.path().starts_with(&c.dir)))
+            .map(|f| Chart {
+                dir: f.path().to_string(),
+                kinds: template_kinds(f.text()),
+            })
+            .collect();
+        charts.extend(loose);
         HelmCharts { charts }
     }
 
@@ -460,18 +481,23 @@ fn chart_kinds(project: &Project, chart_file: &str, dir: &str) -> Option<BTreeSe
         if !matches!(file.read_error, Some(ReadError::Template { .. })) {
             return None;
         }
-        let named: Vec<&str> = file
-            .text()
-            .lines()
-            .filter_map(|l| l.trim_start().trim_start_matches("- ").strip_prefix("kind:"))
-            .map(|k| k.split(" #").next().unwrap_or(k).trim().trim_matches(['"', '\'']))
-            .collect();
-        if named.is_empty() || named.iter().any(|k| k.is_empty() || k.contains("{{")) {
-            return None;
-        }
-        kinds.extend(named.into_iter().map(str::to_string));
+        kinds.extend(template_kinds(file.text())?);
     }
     Some(kinds)
+}
+
+/// The kinds a template names on literal `kind:` lines; `None` when it names none or names one
+/// with template syntax.
+fn template_kinds(text: &str) -> Option<BTreeSet<String>> {
+    let named: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim_start().trim_start_matches("- ").strip_prefix("kind:"))
+        .map(|k| k.split(" #").next().unwrap_or(k).trim().trim_matches(['"', '\'']))
+        .collect();
+    if named.is_empty() || named.iter().any(|k| k.is_empty() || k.contains("{{")) {
+        return None;
+    }
+    Some(named.into_iter().map(str::to_string).collect())
 }
 
 /// Custom resources (Argo Rollouts, Knative Services, operators' Prometheus or Postgres kinds)

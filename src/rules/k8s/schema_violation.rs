@@ -70,7 +70,7 @@ impl Rule for SchemaViolation {
             let mut value = to_json(&Document::default(), &obj.node);
             as_yaml11_booleans(&obj.node, &mut value);
             for err in validator.iter_errors(&value).take(MAX_ERRORS) {
-                report(obj, &err, out);
+                report(obj, file.kustomize_selector, &err, out);
             }
         }
     }
@@ -142,7 +142,8 @@ fn bundle(release: usize) -> Option<&'static Value> {
         .as_ref()
 }
 
-fn report(obj: &Object, err: &ValidationError, out: &mut Sink) {
+/// `kustomize_selector`: Kustomize writes the object's selector from its `commonLabels`.
+fn report(obj: &Object, kustomize_selector: bool, err: &ValidationError, out: &mut Sink) {
     let pointer = err.instance_path().to_string();
     let place = readable(&pointer);
     let at = |key: Option<&str>| node_at_pointer(&Document::default(), &obj.node, &pointer, key);
@@ -163,6 +164,9 @@ fn report(obj: &Object, err: &ValidationError, out: &mut Sink) {
                 return; // a patch leaves out what the object it patches has
             }
             let field = property.as_str().unwrap_or("?");
+            if field == "selector" && kustomize_selector {
+                return;
+            }
             (
                 missing_at(obj, &pointer),
                 format!("{} is missing the required field `{field}`{}", obj.describe(), within(&place)),

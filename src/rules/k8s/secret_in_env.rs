@@ -76,6 +76,14 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
         "USERNAME",
         "FORMAT",
         "MODE",
+        "SECONDS",
+        "MINUTES",
+        "HOURS",
+        "DAYS",
+        "MS",
+        "DURATION",
+        "INTERVAL",
+        "LIFETIME",
     ];
     if NOT_SECRET.contains(last) {
         return false;
@@ -112,7 +120,8 @@ fn is_placeholder(name: &str, value: &str) -> bool {
 }
 
 /// A value that could be a secret: not empty, not a reference to another variable or a file,
-/// not a boolean.
+/// not a boolean (the flags beside a password: `MYSQL_ALLOW_EMPTY_PASSWORD: "1"`,
+/// `ALLOW_EMPTY_PASSWORD: "yes"`, `MYSQL_RANDOM_ROOT_PASSWORD: "yes"`).
 fn is_literal_secret(value: &Node) -> bool {
     let Some(text) = value.as_str() else {
         return false;
@@ -120,7 +129,10 @@ fn is_literal_secret(value: &Node) -> bool {
     let text = text.trim();
     let reference =
         (text.starts_with("$(") && text.ends_with(')')) || text.starts_with("${") || text.contains("{{") || text.starts_with('/');
-    let boolean = matches!(text.to_ascii_lowercase().as_str(), "true" | "false");
+    let boolean = matches!(
+        text.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "1" | "0"
+    );
     !text.is_empty() && !reference && !boolean
 }
 
@@ -144,6 +156,7 @@ mod tests {
         for name in [
             "PASSWORD_FILE",
             "TOKEN_TTL",
+            "TOKEN_EXPIRY_SECONDS",
             "SECRET_NAME",
             "API_URL",
             "KEY",

@@ -18,7 +18,7 @@ impl Rule for TargetsNothing {
     fn check_project(&self, project: &Project, out: &mut Sink) {
         let charts = HelmCharts::new(project);
         let objects = ProjectObjects::new(project.files);
-        for (path, obj) in objects.iter().filter(|(_, o)| !o.partial) {
+        for (path, obj) in objects.whole() {
             if obj.is("HorizontalPodAutoscaler") {
                 let target = obj
                     .spec()

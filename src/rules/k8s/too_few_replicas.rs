@@ -31,7 +31,14 @@ impl Rule for TooFewReplicas {
                 continue;
             }
             let Some((count, written)) = replicas(obj) else { continue };
+            // A Kustomize patch that leaves replicas out keeps the base's count.
+            if obj.partial && written.is_none() {
+                continue;
+            }
             if let Some(hpa) = objects.autoscaler_of(obj) {
+                if obj.partial {
+                    continue; // the whole object reports the autoscaler's floor
+                }
                 let Some(spec) = hpa.spec() else { continue };
                 let floor = spec.get("minReplicas");
                 let n = floor.and_then(|f| f.as_i64()).unwrap_or(1);

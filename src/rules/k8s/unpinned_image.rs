@@ -24,6 +24,10 @@ impl Rule for UnpinnedImage {
             let Some(problem) = detect(reference) else {
                 return;
             };
+            // Kustomize's `images:` sets the tag of every resource naming that image.
+            if problem == Problem::Untagged && file.kustomize_images.contains(reference.trim()) {
+                return;
+            }
             let what = match problem {
                 Problem::Untagged => "has no tag (it means `latest`)",
                 Problem::Latest => "is tagged `latest`",

@@ -14,7 +14,9 @@ impl Rule for VolumeClaimWithoutStorageClass {
         let Some(m) = manifests(file) else { return };
         for pvc in m.whole().filter(|o| o.is("PersistentVolumeClaim")) {
             let Some(spec) = pvc.spec_entry() else { continue };
-            if spec.value.get("storageClassName").is_none() && spec.value.get("volumeName").is_none() {
+            // The annotation is the field's deprecated form, still honoured.
+            let annotated = pvc.annotations.contains_key("volume.beta.kubernetes.io/storage-class");
+            if spec.value.get("storageClassName").is_none() && spec.value.get("volumeName").is_none() && !annotated {
                 out.report(spec.key.span, format!("{} names no storageClassName", pvc.describe()))
                     .help("name the storage class (its performance, replication and reclaim policy) instead of relying on the cluster default, which differs between clusters");
             }

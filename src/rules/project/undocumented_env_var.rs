@@ -121,6 +121,23 @@ fn is_image_internal(name: &str) -> bool {
         "GEM_",
         "OTEL_",
         "ASPNETCORE_",
+        // Machine-learning runtimes and SDKs, documented upstream.
+        "HF_",
+        "HUGGING_FACE_",
+        "TRANSFORMERS_",
+        "TORCH_",
+        "PYTORCH_",
+        "TF_",
+        "XLA_",
+        "JAX_",
+        "VLLM_",
+        "CUDA_",
+        "NCCL_",
+        "NVIDIA_",
+        "OMP_",
+        "MKL_",
+        "STREAMLIT_",
+        "GRADIO_",
     ];
     EXACT.contains(&name) || PREFIXES.iter().any(|p| name.starts_with(p))
 }
