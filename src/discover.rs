@@ -292,6 +292,11 @@ pub fn is_non_production(path: &str) -> bool {
         || in_dir("tests")
         || in_dir("testdata")
         || in_dir("fixtures")
+        // Development environments (containers.dev's `.devcontainer/`, Gitpod's
+        // `.gitpod.Dockerfile`, `devenv/` folders): what a developer's editor runs, not a service.
+        || in_dir(".devcontainer")
+        || in_dir("devenv")
+        || name.starts_with(".gitpod.")
 }
 
 #[cfg(test)]
@@ -350,5 +355,10 @@ mod tests {
         assert!(!is_non_production("Dockerfile.prod"));
         assert!(!is_non_production("devices/Dockerfile"));
         assert!(!is_non_production("k8s/deployment.yaml"));
+        assert!(is_non_production(".devcontainer/docker-compose.yml"));
+        assert!(is_non_production("web/.devcontainer/Dockerfile"));
+        assert!(is_non_production("docker/devenv/Dockerfile"));
+        assert!(is_non_production(".gitpod.Dockerfile"));
+        assert!(!is_non_production("devcontainer-features/Dockerfile"));
     }
 }
