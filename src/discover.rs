@@ -280,6 +280,9 @@ pub fn is_non_production(path: &str) -> bool {
     // `Dockerfile.debug`, `debug.Dockerfile`).
     name.contains(".dev.")
         || name.contains("-dev.")
+        || name.contains(".development.")
+        || name.contains("-development.")
+        || name.contains(".test.")
         || name.contains(".debug.")
         || name.starts_with("dev.")
         || name.starts_with("debug.")
@@ -355,6 +358,10 @@ mod tests {
         assert!(!is_non_production("Dockerfile.prod"));
         assert!(!is_non_production("devices/Dockerfile"));
         assert!(!is_non_production("k8s/deployment.yaml"));
+        assert!(is_non_production("app/appsettings.Development.json"));
+        assert!(is_non_production("src/main/resources/application-development.yml"));
+        assert!(is_non_production("compose.test.yaml"));
+        assert!(!is_non_production("appsettings.Production.json"));
         assert!(is_non_production(".devcontainer/docker-compose.yml"));
         assert!(is_non_production("web/.devcontainer/Dockerfile"));
         assert!(is_non_production("docker/devenv/Dockerfile"));
