@@ -246,6 +246,8 @@ pub fn is_app_config_path(path: &str) -> bool {
         || lower.contains(".gitlab")
         // Editor and devcontainer settings (`.vscode/settings.json`, JSON with comments).
         || [".vscode/", ".idea/", ".devcontainer/", ".zed/", ".cursor/"].iter().any(|d| lower.starts_with(d) || lower.contains(&format!("/{d}")))
+        // Translation catalogs (`config/locale/translations/en.json`): UI strings, not settings.
+        || lower.split('/').rev().skip(1).any(|d| matches!(d, "locale" | "locales" | "i18n" | "l10n" | "translations" | "lang"))
         || name.starts_with("openapi")
         || name.starts_with("swagger")
         || name.starts_with(".pre-commit")
@@ -337,6 +339,8 @@ mod tests {
         assert!(!is_app_config_path("Cargo.toml"));
         assert!(!is_app_config_path("data/random.yaml"));
         assert!(!is_app_config_path(".github/workflows/config.yml"));
+        assert!(!is_app_config_path("app/config/locale/translations/en.json"));
+        assert!(!is_app_config_path("config/locales/de.yml"));
     }
 
     #[test]
