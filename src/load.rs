@@ -151,6 +151,10 @@ pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File
         Syntax::Yaml | Syntax::Json | Syntax::Toml => {
             let (tree, format) = match syntax {
                 Syntax::Yaml => (syntax::yaml::parse(&text, &limits), ConfigFormat::Yaml),
+                // App configs are read by loaders that take comments and trailing commas.
+                Syntax::Json if matches!(forced, Some(FileKind::AppConfig(_))) || discover::is_app_config_path(display) => {
+                    (syntax::json::parse_jsonc(&text, &limits), ConfigFormat::Json)
+                }
                 Syntax::Json => (syntax::json::parse(&text, &limits), ConfigFormat::Json),
                 _ => (syntax::toml::parse(&text, &limits), ConfigFormat::Toml),
             };
