@@ -285,6 +285,7 @@ pub fn is_non_production(path: &str) -> bool {
         || name.contains(".development.")
         || name.contains("-development.")
         || name.contains(".test.")
+        || name.contains("-test.")
         || name.contains(".debug.")
         || name.starts_with("dev.")
         || name.starts_with("debug.")
@@ -365,6 +366,8 @@ mod tests {
         assert!(is_non_production("app/appsettings.Development.json"));
         assert!(is_non_production("src/main/resources/application-development.yml"));
         assert!(is_non_production("compose.test.yaml"));
+        assert!(is_non_production("docker/compose/docker-compose.ci-test.yml"));
+        assert!(!is_non_production("compose.latest.yml"));
         assert!(!is_non_production("appsettings.Production.json"));
         assert!(is_non_production(".devcontainer/docker-compose.yml"));
         assert!(is_non_production("web/.devcontainer/Dockerfile"));
