@@ -282,6 +282,7 @@ pub fn is_non_production(path: &str) -> bool {
     // `Dockerfile.debug`, `debug.Dockerfile`).
     name.contains(".dev.")
         || name.contains("-dev.")
+        || name.contains(".dev-")
         || name.contains(".development.")
         || name.contains("-development.")
         || name.contains(".test.")
@@ -298,9 +299,13 @@ pub fn is_non_production(path: &str) -> bool {
         || in_dir("tests")
         || in_dir("testdata")
         || in_dir("fixtures")
+        || in_dir("e2e")
+        || in_dir("cypress")
         // Development environments (containers.dev's `.devcontainer/`, Gitpod's
-        // `.gitpod.Dockerfile`, `devenv/` folders): what a developer's editor runs, not a service.
+        // `.gitpod.Dockerfile`, Cursor's `.cursor/`, `devenv/` folders): what a developer's
+        // editor runs, not a service.
         || in_dir(".devcontainer")
+        || in_dir(".cursor")
         || in_dir("devenv")
         || name.starts_with(".gitpod.")
 }
@@ -367,6 +372,11 @@ mod tests {
         assert!(is_non_production("src/main/resources/application-development.yml"));
         assert!(is_non_production("compose.test.yaml"));
         assert!(is_non_production("docker/compose/docker-compose.ci-test.yml"));
+        assert!(is_non_production("docker-compose.dev-azure.yml"));
+        assert!(is_non_production("cypress/docker-compose.yml"));
+        assert!(is_non_production("web/e2e/compose.yaml"));
+        assert!(is_non_production(".cursor/Dockerfile"));
+        assert!(!is_non_production("docker-compose.devops.yml"));
         assert!(!is_non_production("compose.latest.yml"));
         assert!(!is_non_production("appsettings.Production.json"));
         assert!(is_non_production(".devcontainer/docker-compose.yml"));

@@ -117,6 +117,9 @@ fn is_image_internal(name: &str) -> bool {
         "DJANGO_SETTINGS_MODULE",
         "GIN_MODE",
         "PLAYWRIGHT_BROWSERS_PATH",
+        "NEXT_TELEMETRY_DISABLED",
+        "NEXT_MANUAL_SIG_HANDLE",
+        "HOSTNAME",
     ];
     const PREFIXES: &[&str] = &[
         "LC_",
