@@ -244,8 +244,8 @@ pub fn is_app_config_path(path: &str) -> bool {
             | "values.schema.json"
     ) || lower.contains(".github/")
         || lower.contains(".gitlab")
-        // Editor and devcontainer settings (`.vscode/settings.json`, JSON with comments).
-        || [".vscode/", ".idea/", ".devcontainer/", ".zed/", ".cursor/"].iter().any(|d| lower.starts_with(d) || lower.contains(&format!("/{d}")))
+        // Editor, devcontainer and build tool settings (`.vscode/settings.json`, `.cargo/config.toml`).
+        || [".vscode/", ".idea/", ".devcontainer/", ".zed/", ".cursor/", ".cargo/"].iter().any(|d| lower.starts_with(d) || lower.contains(&format!("/{d}")))
         // Translation catalogs (`config/locale/translations/en.json`): UI strings, not settings.
         || lower.split('/').rev().skip(1).any(|d| matches!(d, "locale" | "locales" | "i18n" | "l10n" | "translations" | "lang"))
         || name.starts_with("openapi")
@@ -347,6 +347,7 @@ mod tests {
         assert!(!is_app_config_path(".github/workflows/config.yml"));
         assert!(!is_app_config_path("app/config/locale/translations/en.json"));
         assert!(!is_app_config_path("config/locales/de.yml"));
+        assert!(!is_app_config_path("src-tauri/.cargo/config.toml"));
     }
 
     #[test]

@@ -128,7 +128,7 @@ pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File
     if let Some(err) = read_error {
         // A YAML/JSON/TOML file that cannot be read cannot be classified either; report it only
         // when its name already says it is a deployment file.
-        let kind = named_kind.or_else(|| guess_kind_by_name(display));
+        let kind = named_kind.or_else(|| guess_kind_by_name(display, None));
         let Some(kind) = kind else {
             return Err((
                 display.to_string(),
@@ -169,7 +169,7 @@ pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File
             };
             if kind == FileKind::Other && !tree.errors.is_empty() {
                 // A broken file named like a deployment file is reported, not skipped.
-                kind = guess_kind_by_name(display).unwrap_or(FileKind::Other);
+                kind = guess_kind_by_name(display, Some(&text)).unwrap_or(FileKind::Other);
             }
             if kind == FileKind::Other {
                 return Err((display.to_string(), why.unwrap_or("not a deployment file").to_string()));
@@ -212,7 +212,8 @@ fn syntax_of_kind(kind: FileKind, display: &str) -> Syntax {
 }
 
 /// For files that cannot be parsed: what their name says they are.
-fn guess_kind_by_name(display: &str) -> Option<FileKind> {
+/// `text` is `None` when the file could not be read.
+fn guess_kind_by_name(display: &str, text: Option<&str>) -> Option<FileKind> {
     let name = display.rsplit('/').next().unwrap_or(display).to_ascii_lowercase();
     if (name.starts_with("docker-compose") || name.starts_with("compose.")) && (name.ends_with(".yml") || name.ends_with(".yaml")) {
         Some(FileKind::Compose)
@@ -220,7 +221,11 @@ fn guess_kind_by_name(display: &str) -> Option<FileKind> {
         Some(FileKind::AlertmanagerConfig)
     } else if name.starts_with("prometheus") && !name.contains("rule") {
         Some(FileKind::PrometheusConfig)
-    } else if name.ends_with(".rules") || name.contains("rules.y") || name.contains("alerts.y") {
+    } else if (name.ends_with(".rules") || name.contains("rules.y") || name.contains("alerts.y"))
+        && text.is_none_or(|t| t.contains("groups:"))
+    {
+        // Other tools' rule files share the name (Firebase's `firestore.rules`, udev's
+        // `*.rules`) and are no YAML at all: only a file with a rule group is Prometheus's.
         Some(FileKind::PrometheusRules)
     } else if discover::is_app_config_path(display) {
         let format = if name.ends_with(".toml") {
