@@ -244,8 +244,10 @@ pub fn is_app_config_path(path: &str) -> bool {
             | "values.schema.json"
     ) || lower.contains(".github/")
         || lower.contains(".gitlab")
-        // Editor and devcontainer settings (`.vscode/settings.json`, JSON with comments).
-        || [".vscode/", ".idea/", ".devcontainer/", ".zed/", ".cursor/"].iter().any(|d| lower.starts_with(d) || lower.contains(&format!("/{d}")))
+        // Editor, devcontainer and build tool settings (`.vscode/settings.json`, `.cargo/config.toml`).
+        || [".vscode/", ".idea/", ".devcontainer/", ".zed/", ".cursor/", ".cargo/"].iter().any(|d| lower.starts_with(d) || lower.contains(&format!("/{d}")))
+        // Translation catalogs (`config/locale/translations/en.json`): UI strings, not settings.
+        || lower.split('/').rev().skip(1).any(|d| matches!(d, "locale" | "locales" | "i18n" | "l10n" | "translations" | "lang"))
         || name.starts_with("openapi")
         || name.starts_with("swagger")
         || name.starts_with(".pre-commit")
@@ -280,6 +282,11 @@ pub fn is_non_production(path: &str) -> bool {
     // `Dockerfile.debug`, `debug.Dockerfile`).
     name.contains(".dev.")
         || name.contains("-dev.")
+        || name.contains(".dev-")
+        || name.contains(".development.")
+        || name.contains("-development.")
+        || name.contains(".test.")
+        || name.contains("-test.")
         || name.contains(".debug.")
         || name.starts_with("dev.")
         || name.starts_with("debug.")
@@ -292,6 +299,15 @@ pub fn is_non_production(path: &str) -> bool {
         || in_dir("tests")
         || in_dir("testdata")
         || in_dir("fixtures")
+        || in_dir("e2e")
+        || in_dir("cypress")
+        // Development environments (containers.dev's `.devcontainer/`, Gitpod's
+        // `.gitpod.Dockerfile`, Cursor's `.cursor/`, `devenv/` folders): what a developer's
+        // editor runs, not a service.
+        || in_dir(".devcontainer")
+        || in_dir(".cursor")
+        || in_dir("devenv")
+        || name.starts_with(".gitpod.")
 }
 
 #[cfg(test)]
@@ -329,6 +345,9 @@ mod tests {
         assert!(!is_app_config_path("Cargo.toml"));
         assert!(!is_app_config_path("data/random.yaml"));
         assert!(!is_app_config_path(".github/workflows/config.yml"));
+        assert!(!is_app_config_path("app/config/locale/translations/en.json"));
+        assert!(!is_app_config_path("config/locales/de.yml"));
+        assert!(!is_app_config_path("src-tauri/.cargo/config.toml"));
     }
 
     #[test]
@@ -350,5 +369,21 @@ mod tests {
         assert!(!is_non_production("Dockerfile.prod"));
         assert!(!is_non_production("devices/Dockerfile"));
         assert!(!is_non_production("k8s/deployment.yaml"));
+        assert!(is_non_production("app/appsettings.Development.json"));
+        assert!(is_non_production("src/main/resources/application-development.yml"));
+        assert!(is_non_production("compose.test.yaml"));
+        assert!(is_non_production("docker/compose/docker-compose.ci-test.yml"));
+        assert!(is_non_production("docker-compose.dev-azure.yml"));
+        assert!(is_non_production("cypress/docker-compose.yml"));
+        assert!(is_non_production("web/e2e/compose.yaml"));
+        assert!(is_non_production(".cursor/Dockerfile"));
+        assert!(!is_non_production("docker-compose.devops.yml"));
+        assert!(!is_non_production("compose.latest.yml"));
+        assert!(!is_non_production("appsettings.Production.json"));
+        assert!(is_non_production(".devcontainer/docker-compose.yml"));
+        assert!(is_non_production("web/.devcontainer/Dockerfile"));
+        assert!(is_non_production("docker/devenv/Dockerfile"));
+        assert!(is_non_production(".gitpod.Dockerfile"));
+        assert!(!is_non_production("devcontainer-features/Dockerfile"));
     }
 }

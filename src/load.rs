@@ -138,7 +138,7 @@ pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File
     if let Some(err) = read_error {
         // A YAML/JSON/TOML file that cannot be read cannot be classified either; report it only
         // when its name already says it is a deployment file.
-        let kind = named_kind.or_else(|| guess_kind_by_name(display));
+        let kind = named_kind.or_else(|| guess_kind_by_name(display, None));
         let Some(kind) = kind else {
             return Err((
                 display.to_string(),
@@ -177,6 +177,10 @@ pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File
         Syntax::Yaml | Syntax::Json | Syntax::Toml => {
             let (tree, format) = match syntax {
                 Syntax::Yaml => (syntax::yaml::parse(&text, &limits), ConfigFormat::Yaml),
+                // App configs are read by loaders that take comments and trailing commas.
+                Syntax::Json if matches!(forced, Some(FileKind::AppConfig(_))) || discover::is_app_config_path(display) => {
+                    (syntax::json::parse_jsonc(&text, &limits), ConfigFormat::Json)
+                }
                 Syntax::Json => (syntax::json::parse(&text, &limits), ConfigFormat::Json),
                 _ => (syntax::toml::parse(&text, &limits), ConfigFormat::Toml),
             };
@@ -191,7 +195,7 @@ pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File
             };
             if kind == FileKind::Other && !tree.errors.is_empty() {
                 // A broken file named like a deployment file is reported, not skipped.
-                kind = guess_kind_by_name(display).unwrap_or(FileKind::Other);
+                kind = guess_kind_by_name(display, Some(&text)).unwrap_or(FileKind::Other);
             }
             if kind == FileKind::Other {
                 return Err((display.to_string(), why.unwrap_or("not a deployment file").to_string()));
@@ -234,7 +238,8 @@ fn syntax_of_kind(kind: FileKind, display: &str) -> Syntax {
 }
 
 /// For files that cannot be parsed: what their name says they are.
-fn guess_kind_by_name(display: &str) -> Option<FileKind> {
+/// `text` is `None` when the file could not be read.
+fn guess_kind_by_name(display: &str, text: Option<&str>) -> Option<FileKind> {
     let name = display.rsplit('/').next().unwrap_or(display).to_ascii_lowercase();
     if (name.starts_with("docker-compose") || name.starts_with("compose.")) && (name.ends_with(".yml") || name.ends_with(".yaml")) {
         Some(FileKind::Compose)
@@ -242,7 +247,11 @@ fn guess_kind_by_name(display: &str) -> Option<FileKind> {
         Some(FileKind::AlertmanagerConfig)
     } else if name.starts_with("prometheus") && !name.contains("rule") {
         Some(FileKind::PrometheusConfig)
-    } else if name.ends_with(".rules") || name.contains("rules.y") || name.contains("alerts.y") {
+    } else if (name.ends_with(".rules") || name.contains("rules.y") || name.contains("alerts.y"))
+        && text.is_none_or(|t| t.contains("groups:"))
+    {
+        // Other tools' rule files share the name (Firebase's `firestore.rules`, udev's
+        // `*.rules`) and are no YAML at all: only a file with a rule group is Prometheus's.
         Some(FileKind::PrometheusRules)
     } else if discover::is_app_config_path(display) {
         let format = if name.ends_with(".toml") {

@@ -14,6 +14,17 @@ use super::Limits;
 use crate::source::Span;
 
 pub fn parse(text: &str, limits: &Limits) -> TreeFile {
+    parse_as(text, limits, false)
+}
+
+/// JSON with comments (`//`, `/* */`) and trailing commas, as application configs are read
+/// (.NET's `appsettings.json`, VS Code-style settings): what their loaders accept must not be
+/// reported as a parse error. Comments are skipped like white space.
+pub fn parse_jsonc(text: &str, limits: &Limits) -> TreeFile {
+    parse_as(text, limits, true)
+}
+
+fn parse_as(text: &str, limits: &Limits, jsonc: bool) -> TreeFile {
     let start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let mut parser = JsonParser {
         text,
@@ -22,6 +33,7 @@ pub fn parse(text: &str, limits: &Limits) -> TreeFile {
         limits,
         nodes: 0,
         error: None,
+        jsonc,
     };
     parser.skip_ws();
     let root = parser.value(0);
@@ -54,6 +66,8 @@ struct JsonParser<'a> {
     nodes: usize,
     /// The first error; once set, every loop stops and returns what it has.
     error: Option<SyntaxError>,
+    /// Comments and trailing commas allowed (see [`parse_jsonc`]).
+    jsonc: bool,
 }
 
 impl JsonParser<'_> {
@@ -62,8 +76,30 @@ impl JsonParser<'_> {
     }
 
     fn skip_ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.pos += 1;
+        loop {
+            while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                self.pos += 1;
+            }
+            if !self.jsonc || self.peek() != Some(b'/') {
+                return;
+            }
+            let start = self.pos;
+            let rest = &self.text[start..];
+            let end = if rest.starts_with("//") {
+                start + rest.find('\n').unwrap_or(rest.len())
+            } else if let Some(body) = rest.strip_prefix("/*") {
+                match body.find("*/") {
+                    Some(i) => start + 2 + i + 2,
+                    None => {
+                        self.fail("unterminated comment", start);
+                        self.pos = self.text.len();
+                        return;
+                    }
+                }
+            } else {
+                return;
+            };
+            self.pos = end;
         }
     }
 
@@ -170,7 +206,12 @@ impl JsonParser<'_> {
                         self.pos += 1;
                         self.skip_ws();
                         if self.peek() == Some(close) {
-                            self.fail("trailing comma", comma);
+                            if self.jsonc {
+                                self.pos += 1;
+                                end = self.pos;
+                            } else {
+                                self.fail("trailing comma", comma);
+                            }
                             break;
                         }
                     }
@@ -454,6 +495,20 @@ mod tests {
         let r = root(&file);
         assert_eq!(slice(text, r.span), "{\"a\": 1}");
         assert_eq!(file.docs[0].span, Span::new(3, text.len()));
+    }
+
+    #[test]
+    fn app_configs_take_comments_and_trailing_commas() {
+        let text = "// settings\n{\n  \"a\": 1, /* why */\n  \"b\": [1, 2,],\n  // \"c\": \"x\"\n}\n";
+        let file = parse_jsonc(text, &Limits::default());
+        assert!(file.errors.is_empty(), "{:?}", file.errors);
+        let r = root(&file);
+        assert_eq!(r.get("a").and_then(Node::as_i64), Some(1));
+        assert_eq!(r.get("b").and_then(Node::as_seq).map(<[Node]>::len), Some(2));
+        assert!(r.get("c").is_none());
+        assert!(!parse(text, &Limits::default()).errors.is_empty());
+        let open = parse_jsonc("{\"a\": 1 /* open", &Limits::default());
+        assert_eq!(open.errors[0].message, "unterminated comment");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-use super::{literal_vars, where_set};
+use super::{literal_values, where_set};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 
@@ -11,7 +11,7 @@ impl Rule for DebugLogLevel {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        for v in literal_vars(file) {
+        for v in literal_values(file) {
             if let Some(what) = verbose_level(&v.key, &v.effective) {
                 out.report(v.value_span, format!("`{}` {what}{}", v.key, where_set(&v)))
                     .help("log at info (or warn) in production; raise the level for one module, for a limited time, when debugging");

@@ -1,5 +1,5 @@
 use super::secrets::{secret_in, Secret};
-use super::{literal_vars, where_set};
+use super::{literal_values, where_set};
 use crate::model::env::{EnvSource, EnvVar};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
@@ -16,7 +16,7 @@ impl Rule for HardcodedSecret {
     fn check_file(&self, file: &File, out: &mut Sink) {
         // Kubernetes env literals are k8s/secret-in-env's, whose advice (secretKeyRef) and
         // severity fit them; judging them here too would report each secret twice.
-        for v in literal_vars(file)
+        for v in literal_values(file)
             .into_iter()
             .filter(|v| !matches!(v.source, EnvSource::Kubernetes { .. }))
         {

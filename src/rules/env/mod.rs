@@ -52,6 +52,17 @@ pub(crate) fn literal_vars(file: &File) -> Vec<EnvVar> {
         .unwrap_or_default()
 }
 
+/// `literal_vars` for checks that judge the value alone: a value several services share
+/// through a YAML anchor is written once, so it comes once (with the first service that uses
+/// it) and is not reported again at the same place for each service.
+pub(crate) fn literal_values(file: &File) -> Vec<EnvVar> {
+    let mut seen = std::collections::HashSet::new();
+    literal_vars(file)
+        .into_iter()
+        .filter(|v| seen.insert((v.key.clone(), v.value_span)))
+        .collect()
+}
+
 /// "in service `api`" / "in this .env file", for messages.
 pub(crate) fn where_set(v: &EnvVar) -> String {
     match &v.source {
@@ -64,7 +75,7 @@ pub(crate) fn where_set(v: &EnvVar) -> String {
 /// Reports each literal variable of `file` that `matches(key, value)` judges, as
 /// "`KEY=value` in service `api` {what}". For checks whose values are settings, never secrets.
 pub(crate) fn report_matching_vars(file: &File, out: &mut Sink, matches: fn(&str, &str) -> bool, what: &str, help: &str) {
-    for v in literal_vars(file) {
+    for v in literal_values(file) {
         if matches(&v.key, &v.effective) {
             out.report(v.value_span, format!("`{}={}`{} {what}", v.key, v.effective.trim(), where_set(&v)))
                 .help(help);

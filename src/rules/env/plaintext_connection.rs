@@ -1,5 +1,5 @@
 use super::secrets::url_password;
-use super::{literal_vars, where_set};
+use super::{literal_values, where_set};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 
@@ -12,7 +12,7 @@ impl Rule for PlaintextConnection {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        for v in literal_vars(file) {
+        for v in literal_values(file) {
             if let Some(why) = plaintext(&v.effective) {
                 let report = out.report(v.value_span, format!("`{}`{} {why}", v.key, where_set(&v)));
                 // The URL may carry credentials too: never show them.

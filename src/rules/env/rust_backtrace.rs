@@ -1,4 +1,4 @@
-use super::{literal_vars, where_set};
+use super::{literal_values, where_set};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 
@@ -11,7 +11,7 @@ impl Rule for RustBacktrace {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        for v in literal_vars(file) {
+        for v in literal_values(file) {
             let on = matches!(v.effective.trim(), "1" | "full" | "true");
             if v.key == "RUST_BACKTRACE" && on {
                 out.report(

@@ -271,6 +271,13 @@ fn is_not_a_secret_value(value: &str) -> bool {
         || value.starts_with("arn:aws:secretsmanager")
         || value.starts_with("secretsmanager:")
         || value.starts_with("ref+")
+        || is_sentence(value)
+}
+
+/// Prose (`invalid_token: "Invalid token."` in a message catalog): words ending like a
+/// sentence describe a secret, they are not one.
+fn is_sentence(value: &str) -> bool {
+    value.split_whitespace().count() >= 2 && value.ends_with(['.', '!', '?', '…'])
 }
 
 /// A known token format, named for the message.

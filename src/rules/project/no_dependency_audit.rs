@@ -63,18 +63,23 @@ impl Rule for NoDependencyAudit {
                 continue;
             };
             let name = manifest.rsplit('/').next().unwrap_or(manifest);
-            if !mentions(ci_files(project, root), AUDITS) {
-                out.report_in(manifest, WHOLE_FILE, format!("no CI job audits the dependencies of {name}"))
-                    .help("run the ecosystem's audit in CI (cargo audit or cargo deny, npm audit, pip-audit, govulncheck …) so that a known vulnerability fails the build");
-            }
-            if !has_update_bot(project, root) {
-                out.report_in(
-                    manifest,
-                    WHOLE_FILE,
+            const AUDIT_HELP: &str = "run the ecosystem's audit in CI (cargo audit or cargo deny, npm audit, pip-audit, govulncheck …) so that a known vulnerability fails the build";
+            const BOT_HELP: &str =
+                "add .github/dependabot.yml (or renovate.json) for this ecosystem so that security updates arrive as pull requests";
+            // Both gaps are one finding at one place: the manifest.
+            let (message, help) = match (mentions(ci_files(project, root), AUDITS), has_update_bot(project, root)) {
+                (true, true) => continue,
+                (false, true) => (format!("no CI job audits the dependencies of {name}"), AUDIT_HELP.to_string()),
+                (true, false) => (
                     format!("no dependabot or renovate configuration keeps {name} up to date"),
-                )
-                .help("add .github/dependabot.yml (or renovate.json) for this ecosystem so that security updates arrive as pull requests");
-            }
+                    BOT_HELP.to_string(),
+                ),
+                (false, false) => (
+                    format!("no CI job audits the dependencies of {name}, and no dependabot or renovate configuration keeps it up to date"),
+                    format!("{AUDIT_HELP}; {BOT_HELP}"),
+                ),
+            };
+            out.report_in(manifest, WHOLE_FILE, message).help(help);
         }
     }
 }

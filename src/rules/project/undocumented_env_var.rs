@@ -75,10 +75,6 @@ fn is_image_internal(name: &str) -> bool {
         "LANGUAGE",
         "TZ",
         "DEBIAN_FRONTEND",
-        "PYTHONUNBUFFERED",
-        "PYTHONDONTWRITEBYTECODE",
-        "PYTHONPATH",
-        "PYTHONHASHSEED",
         "VIRTUAL_ENV",
         "JAVA_HOME",
         "GOPATH",
@@ -103,6 +99,23 @@ fn is_image_internal(name: &str) -> bool {
         "GOTRACEBACK",
         "MALLOC_ARENA_MAX",
         "GUNICORN_CMD_ARGS",
+        // Web frameworks' own switches, documented by the framework.
+        "RAILS_ENV",
+        "RACK_ENV",
+        "RAILS_LOG_TO_STDOUT",
+        "RAILS_SERVE_STATIC_FILES",
+        "MIX_ENV",
+        "FLASK_APP",
+        "FLASK_ENV",
+        "FLASK_DEBUG",
+        "FLASK_RUN_HOST",
+        "FLASK_RUN_PORT",
+        "DJANGO_SETTINGS_MODULE",
+        "GIN_MODE",
+        "PLAYWRIGHT_BROWSERS_PATH",
+        "NEXT_TELEMETRY_DISABLED",
+        "NEXT_MANUAL_SIG_HANDLE",
+        "HOSTNAME",
     ];
     const PREFIXES: &[&str] = &[
         "LC_",
@@ -138,8 +151,15 @@ fn is_image_internal(name: &str) -> bool {
         "MKL_",
         "STREAMLIT_",
         "GRADIO_",
+        // CPython's own variables (PYTHONWARNINGS, PYTHONFAULTHANDLER, …), s6-overlay's,
+        // Puppeteer's and Rocket's configuration namespaces.
+        "PYTHON",
+        "S6_",
+        "PUPPETEER_",
+        "ROCKET_",
     ];
-    EXACT.contains(&name) || PREFIXES.iter().any(|p| name.starts_with(p))
+    // `NODE_VERSION`, `CLOJURE_VERSION`: the version a build step installs, not a setting.
+    EXACT.contains(&name) || PREFIXES.iter().any(|p| name.starts_with(p)) || name.ends_with("_VERSION")
 }
 
 /// Whether `word` occurs in `text` with no identifier character on either side.
