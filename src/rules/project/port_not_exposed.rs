@@ -24,14 +24,13 @@ impl Rule for PortNotExposed {
             if image.is_none() && listens.is_empty() {
                 continue;
             }
+            let exposed = image.map(|i| (i.path.as_str(), i.exposes.iter().map(|(n, _)| *n).collect::<Vec<_>>()));
             for (port, at, what) in destinations(g, &runtime) {
                 if told(image, &runtime, port) {
                     continue;
                 }
-                let exposed = image.map(|i| i.exposes.iter().map(|(n, _)| *n).collect::<Vec<_>>());
                 let message = match &exposed {
-                    Some(ports) if !ports.contains(&port) => {
-                        let path = image.map_or("", |i| i.path.as_str());
+                    Some((path, ports)) if !ports.contains(&port) => {
                         format!(
                             "{what} port {port}, which its image never opens: {path} EXPOSEs only {}",
                             list(ports)
