@@ -128,11 +128,13 @@ pub fn structural_template_at(text: &str, tree: &TreeFile) -> Option<usize> {
         });
     }
     let in_string = |i: usize| strings.iter().any(|&(s, e)| s as usize <= i && i < e as usize);
+    // Only alerting objects write alert templates; elsewhere `{{ .Value }}` is a placeholder.
+    let alerting = text.contains("PrometheusRule") || text.contains("AlertmanagerConfig") || text.contains("groups:");
     text.match_indices("{{")
         .chain(text.match_indices("{%"))
         .map(|(i, _)| i)
         .filter(|&i| !in_string(i))
-        .filter(|&i| text[i + 1..].starts_with('%') || !is_alert_template_action(&text[i + 2..]))
+        .filter(|&i| text[i + 1..].starts_with('%') || !(alerting && is_alert_template_action(&text[i + 2..])))
         .min()
 }
 
