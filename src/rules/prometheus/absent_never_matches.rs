@@ -1,4 +1,4 @@
-use super::{each_rule, expr_token_span};
+use super::{each_rule, expr_token_span, find_expr_token};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 use crate::syntax::promql::impossible_absent_selectors;
@@ -20,8 +20,7 @@ impl Rule for AbsentNeverMatches {
                 // Written as printed, or with single quotes; else at the function's name.
                 let place = [m.matcher.clone(), m.matcher.replace('"', "'")]
                     .iter()
-                    .map(|n| expr_token_span(file, expr, n))
-                    .find(|s| *s != expr.span)
+                    .find_map(|n| find_expr_token(file, expr, n))
                     .unwrap_or_else(|| expr_token_span(file, expr, m.function));
                 out.report(
                     place,

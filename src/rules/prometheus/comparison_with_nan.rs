@@ -1,4 +1,4 @@
-use super::{each_rule, expr_token_span};
+use super::{each_rule, find_expr_token};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 use crate::syntax::promql::nan_comparisons;
@@ -24,8 +24,7 @@ impl Rule for ComparisonWithNan {
                 };
                 let place = ["NaN", "nan", "Nan"]
                     .iter()
-                    .map(|w| expr_token_span(file, expr, w))
-                    .find(|s| *s != expr.span)
+                    .find_map(|w| find_expr_token(file, expr, w))
                     .unwrap_or(expr.span);
                 out.report(place, format!("`{op} NaN` in `{}` {outcome}", rule.name.value))
                     .help("NaN equals nothing, itself included; find NaN samples with `x != x`, and non-NaN ones with `x == x`");

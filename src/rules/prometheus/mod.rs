@@ -154,11 +154,17 @@ pub(crate) fn each_rule(file: &File, f: &mut dyn FnMut(&Group, &PromRule)) {
 /// the expression's source text so that quotes and block scalars need no mapping back; the
 /// whole `expr` value when it cannot be found verbatim (folded or escaped).
 pub(crate) fn expr_token_span(file: &File, expr: &RuleExpr, needle: &str) -> Span {
+    find_expr_token(file, expr, needle).unwrap_or(expr.span)
+}
+
+/// Where `needle` is written verbatim in the expression's source text, if it is.
+pub(crate) fn find_expr_token(file: &File, expr: &RuleExpr, needle: &str) -> Option<Span> {
     let raw = file.text().get(expr.span.range()).unwrap_or("");
-    match crate::syntax::promql::find_word(raw, needle) {
-        Some(at) => Span::new(expr.span.start as usize + at, expr.span.start as usize + at + needle.len()),
-        None => expr.span,
-    }
+    let at = crate::syntax::promql::find_word(raw, needle)?;
+    Some(Span::new(
+        expr.span.start as usize + at,
+        expr.span.start as usize + at + needle.len(),
+    ))
 }
 
 /// Where the `len` bytes at `offset` of a label or annotation value (a template) are written in
