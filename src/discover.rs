@@ -262,8 +262,30 @@ pub fn is_non_production(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower_name(&lower);
     let dirs: Vec<&str> = lower.split('/').collect();
-    let in_dir = |d: &str| dirs.iter().rev().skip(1).any(|x| *x == d);
-    let dev_suffix = [
+    // A variant in the middle of the name (`compose.dev.yaml`, `docker-compose.ci-test.yml`,
+    // `config.example.yml`, `compose.override.yaml`).
+    const INFIXES: &[&str] = &[
+        ".dev.",
+        "-dev.",
+        ".dev-",
+        ".development.",
+        "-development.",
+        ".test.",
+        "-test.",
+        ".debug.",
+        ".local.",
+        ".example.",
+        ".sample.",
+        ".template.",
+        "-example.",
+        "-sample.",
+        "-template.",
+        "override",
+    ];
+    // A variant at either end, as Dockerfiles carry it with no extension after it
+    // (`Dockerfile-dev`, `Dockerfile.debug`, `debug.Dockerfile`, `.env.example`, `*.dist`).
+    const PREFIXES: &[&str] = &["dev.", "debug.", ".gitpod."];
+    const SUFFIXES: &[&str] = &[
         ".example",
         ".sample",
         ".template",
@@ -276,38 +298,24 @@ pub fn is_non_production(path: &str) -> bool {
         ".debug",
         "-debug",
     ];
-    // `config.example.yml`, `settings-sample.toml`: a copy to start from, not what runs.
-    let example_infix = [".example.", ".sample.", ".template.", "-example.", "-sample.", "-template."];
-    // Dockerfiles carry the variant in the name, with no extension after it (`Dockerfile-dev`,
-    // `Dockerfile.debug`, `debug.Dockerfile`).
-    name.contains(".dev.")
-        || name.contains("-dev.")
-        || name.contains(".dev-")
-        || name.contains(".development.")
-        || name.contains("-development.")
-        || name.contains(".test.")
-        || name.contains("-test.")
-        || name.contains(".debug.")
-        || name.starts_with("dev.")
-        || name.starts_with("debug.")
-        || example_infix.iter().any(|s| name.contains(s))
-        || name.contains(".local.")
-        || name.contains("override")
-        || dev_suffix.iter().any(|s| name.ends_with(s))
+    // Tests, and development environments (containers.dev's `.devcontainer/`, Cursor's
+    // `.cursor/`, `devenv/` folders): what a developer's editor runs, not a service.
+    const FOLDERS: &[&str] = &[
+        "test",
+        "tests",
+        "testdata",
+        "fixtures",
+        "e2e",
+        "cypress",
+        ".devcontainer",
+        ".cursor",
+        "devenv",
+    ];
+    INFIXES.iter().any(|s| name.contains(s))
+        || PREFIXES.iter().any(|s| name.starts_with(s))
+        || SUFFIXES.iter().any(|s| name.ends_with(s))
+        || dirs.iter().rev().skip(1).any(|d| FOLDERS.contains(d))
         || lower.contains("overlays/dev/")
-        || in_dir("test")
-        || in_dir("tests")
-        || in_dir("testdata")
-        || in_dir("fixtures")
-        || in_dir("e2e")
-        || in_dir("cypress")
-        // Development environments (containers.dev's `.devcontainer/`, Gitpod's
-        // `.gitpod.Dockerfile`, Cursor's `.cursor/`, `devenv/` folders): what a developer's
-        // editor runs, not a service.
-        || in_dir(".devcontainer")
-        || in_dir(".cursor")
-        || in_dir("devenv")
-        || name.starts_with(".gitpod.")
 }
 
 #[cfg(test)]
