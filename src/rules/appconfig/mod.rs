@@ -43,6 +43,14 @@ impl Setting<'_> {
     pub fn name(&self) -> &str {
         self.path.last().map_or("", String::as_str)
     }
+
+    /// The value as text, when it is a string or an integer (`8080` and `"8080"` alike).
+    pub fn text(&self) -> Option<String> {
+        self.value
+            .as_str()
+            .map(str::to_string)
+            .or_else(|| self.value.as_i64().map(|i| i.to_string()))
+    }
 }
 
 /// Calls `f` for every scalar value under a key in an app config, depth first, aliases

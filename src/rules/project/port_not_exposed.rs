@@ -38,10 +38,7 @@ impl Rule for PortNotExposed {
                     }
                     Some(_) => continue,
                     None if !listens.is_empty() && !listens.iter().any(|l| l.port == port) => {
-                        let named: Vec<String> = listens
-                            .iter()
-                            .map(|l| format!("`{}` = {} in {}", l.key, l.port, l.at.path))
-                            .collect();
+                        let named: Vec<String> = listens.iter().map(|l| format!("`{}` = {} in {}", l.key, l.port, l.path)).collect();
                         format!(
                             "{what} port {port}, which the application is not configured to listen on: {}",
                             named.join(", ")
@@ -131,7 +128,8 @@ fn list(ports: &[u16]) -> String {
 struct Listen {
     key: String,
     port: u16,
-    at: At,
+    /// The config file that says so.
+    path: String,
 }
 
 /// The ports the production app configs a runtime reads tell the application to listen on.
@@ -142,24 +140,14 @@ fn listen_ports(project: &Project, runtime: &Runtime) -> Vec<Listen> {
     let mut main = false;
     for file in project.configs_of(runtime) {
         each_setting(file, |setting| {
-            let Some(port) = listen_port(
-                &setting.path,
-                setting
-                    .value
-                    .as_str()
-                    .map(str::to_string)
-                    .or_else(|| setting.value.as_i64().map(|i| i.to_string())),
-            ) else {
+            let Some(port) = listen_port(&setting.path, setting.text()) else {
                 return;
             };
             main |= !setting.path.iter().any(|k| is_side_listener(k));
             found.push(Listen {
                 key: setting.path.join("."),
                 port,
-                at: At {
-                    path: file.path().to_string(),
-                    span: setting.value.span,
-                },
+                path: file.path().to_string(),
             });
         });
     }

@@ -71,12 +71,7 @@ fn config_timeouts(project: &Project, runtime: &Runtime) -> Vec<Timeout> {
             if !is_shutdown_timeout(&key.replace(['.', '-'], "_")) {
                 return;
             }
-            let text = setting
-                .value
-                .as_str()
-                .map(str::to_string)
-                .or_else(|| setting.value.as_i64().map(|i| i.to_string()));
-            if let Some(timeout) = text.and_then(|t| duration_of(&setting.name().replace('-', "_"), &t)) {
+            if let Some(timeout) = setting.text().and_then(|t| duration_of(&setting.name().replace('-', "_"), &t)) {
                 let at = At {
                     path: file.path().to_string(),
                     span: setting.value.span,
