@@ -167,6 +167,7 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     // An editor's buffer is one file of a repository; a `-` stream is a whole rendered deployment.
     rules.skip_project_rules = args.stdin_filename.is_some() || (!dash && args.targets().iter().all(|p| p.is_file()));
     let mut opts = LoadOptions::new(args.max_file_size, config);
+    opts.all_production = args.all_production;
     let progress = crate::progress::Progress::on_stderr();
     opts.progress = Some(progress.counter());
 
@@ -177,7 +178,7 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     } else if fixing {
         fix_until_stable(args, &base, &rules, &mut opts)?
     } else {
-        (check_paths(&args.targets(), &base, &rules, &opts)?, Vec::new())
+        (check_paths(&args.targets(), &base, &rules, &mut opts)?, Vec::new())
     };
     // Clears the progress line before anything else is printed.
     drop(progress);
@@ -227,7 +228,10 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
                     f.path().to_string(),
                     format!("{}: template, not checked until rendered", f.kind.as_str()),
                 ),
-                _ => (f.path().to_string(), f.kind.as_str().to_string()),
+                _ => match f.placement.describe() {
+                    placed if placed.is_empty() => (f.path().to_string(), f.kind.as_str().to_string()),
+                    placed => (f.path().to_string(), format!("{}, {placed}", f.kind.as_str())),
+                },
             })
             .collect();
         rows.extend(checked.skipped.iter().map(|(p, why)| (p.clone(), format!("skipped: {why}"))));
@@ -247,6 +251,7 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         sources: checked.files.iter().map(|f| (f.path(), &f.source)).collect(),
         files_by_kind,
         files_checked: checked.files.len(),
+        non_production_files: checked.files.iter().filter(|f| !f.production()).count(),
         rules: rules.enabled.iter().map(|e| e.meta).collect(),
         suppressed: &checked.suppressed,
         project_rules_skipped: rules.skip_project_rules,
@@ -359,7 +364,7 @@ fn check_stdin(name: &Path, base: &Path, rules: &RuleSet, opts: &mut LoadOptions
     let loaded = if opts.config.is_excluded(&abs, &display) {
         Err((display.clone(), "excluded by the config".to_string()))
     } else {
-        load(&abs, &display, opts)
+        load(&abs, &display, &display, opts)
     };
     let (files, skipped) = match loaded {
         Ok(file) => (vec![file], Vec::new()),
@@ -430,8 +435,8 @@ fn fix_until_stable(args: &CheckArgs, base: &Path, rules: &RuleSet, opts: &mut L
 fn checklist(args: &ChecklistArgs) -> Result<u8, String> {
     let (base, config) = base_and_config(args.root.as_deref(), args.config.as_deref(), &args.paths)?;
     let rules = RuleSet::build(&[], &[], &config)?;
-    let opts = LoadOptions::new(crate::load::DEFAULT_MAX_FILE_SIZE, config);
-    let checked = check_paths(&args.paths, &base, &rules, &opts)?;
+    let mut opts = LoadOptions::new(crate::load::DEFAULT_MAX_FILE_SIZE, config);
+    let checked = check_paths(&args.paths, &base, &rules, &mut opts)?;
     let input = crate::checklist::Input {
         target: args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" "),
         kinds: checked.files.iter().map(|f| f.kind).collect(),

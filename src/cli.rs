@@ -102,9 +102,13 @@ pub struct CheckArgs {
     /// Print how many findings each rule has.
     #[arg(long)]
     pub statistics: bool,
-    /// List every file seen with its kind, or why it was skipped.
+    /// List every file seen with its kind, or why it was skipped, and why a file was judged
+    /// not to ship (or to ship against its path's conventions).
     #[arg(long)]
     pub show_files: bool,
+    /// Judge every file as production: examples, docs, tests and development files too.
+    #[arg(long)]
+    pub all_production: bool,
     /// Base folder for paths in the output.
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,

@@ -34,6 +34,9 @@ pub struct Walk {
 pub struct WalkedFile {
     pub abs: PathBuf,
     pub display: String,
+    /// The path below the folder the user named (its file name when a file was named): path
+    /// conventions of what ships apply to this part only.
+    pub rel: String,
 }
 
 /// Walks `roots`, honouring .gitignore but keeping hidden files. Symlinks are not followed, so
@@ -72,6 +75,7 @@ pub fn walk(roots: &[PathBuf], base: &Path) -> Walk {
             } else {
                 out.files.push(WalkedFile {
                     abs: path.to_path_buf(),
+                    rel: below(path, root),
                     display,
                 });
             }
@@ -113,6 +117,19 @@ pub fn display_path(path: &Path, root: &Path, base: &Path) -> String {
     } else {
         s
     }
+}
+
+/// `path` below the walked `root`, `/`-separated; a root that is a file gives its name.
+fn below(path: &Path, root: &Path) -> String {
+    let rel = path.strip_prefix(root).ok().filter(|r| !r.as_os_str().is_empty());
+    let rel = rel.unwrap_or_else(|| Path::new(path.file_name().unwrap_or_default()));
+    rel.components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(p) => Some(p.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn absolute(p: &Path) -> PathBuf {
@@ -257,67 +274,6 @@ pub fn is_app_config_path(path: &str) -> bool {
     (in_config_dir || named) && !tooling
 }
 
-/// Files checked but not held to production-only rules (DESIGN.md "Non-production paths").
-pub fn is_non_production(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    let name = lower_name(&lower);
-    let dirs: Vec<&str> = lower.split('/').collect();
-    // A variant in the middle of the name (`compose.dev.yaml`, `docker-compose.ci-test.yml`,
-    // `config.example.yml`, `compose.override.yaml`).
-    const INFIXES: &[&str] = &[
-        ".dev.",
-        "-dev.",
-        ".dev-",
-        ".development.",
-        "-development.",
-        ".test.",
-        "-test.",
-        ".debug.",
-        ".local.",
-        ".example.",
-        ".sample.",
-        ".template.",
-        "-example.",
-        "-sample.",
-        "-template.",
-        "override",
-    ];
-    // A variant at either end, as Dockerfiles carry it with no extension after it
-    // (`Dockerfile-dev`, `Dockerfile.debug`, `debug.Dockerfile`, `.env.example`, `*.dist`).
-    const PREFIXES: &[&str] = &["dev.", "debug.", ".gitpod."];
-    const SUFFIXES: &[&str] = &[
-        ".example",
-        ".sample",
-        ".template",
-        ".dist",
-        ".dev",
-        "-dev",
-        ".development",
-        ".local",
-        ".test",
-        ".debug",
-        "-debug",
-    ];
-    // Tests, and development environments (containers.dev's `.devcontainer/`, Cursor's
-    // `.cursor/`, `devenv/` folders): what a developer's editor runs, not a service.
-    const FOLDERS: &[&str] = &[
-        "test",
-        "tests",
-        "testdata",
-        "fixtures",
-        "e2e",
-        "cypress",
-        ".devcontainer",
-        ".cursor",
-        "devenv",
-    ];
-    INFIXES.iter().any(|s| name.contains(s))
-        || PREFIXES.iter().any(|s| name.starts_with(s))
-        || SUFFIXES.iter().any(|s| name.ends_with(s))
-        || dirs.iter().rev().skip(1).any(|d| FOLDERS.contains(d))
-        || lower.contains("overlays/dev/")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,42 +312,5 @@ mod tests {
         assert!(!is_app_config_path("app/config/locale/translations/en.json"));
         assert!(!is_app_config_path("config/locales/de.yml"));
         assert!(!is_app_config_path("src-tauri/.cargo/config.toml"));
-    }
-
-    #[test]
-    fn non_production_paths() {
-        assert!(is_non_production("docker-compose.override.yml"));
-        assert!(is_non_production("deploy/tests/pod.yaml"));
-        assert!(is_non_production("k8s/overlays/dev/patch.yaml"));
-        assert!(is_non_production("compose.dev.yaml"));
-        assert!(is_non_production("compose.local.yaml"));
-        assert!(is_non_production(".env.development"));
-        assert!(!is_non_production(".env.production"));
-        assert!(is_non_production("src/cart/Dockerfile.debug"));
-        assert!(is_non_production("Dockerfile-dev"));
-        assert!(is_non_production("debug.Dockerfile"));
-        assert!(is_non_production("compose.debug.yaml"));
-        assert!(is_non_production("sentry/config.example.yml"));
-        assert!(is_non_production("config/settings-sample.toml"));
-        assert!(is_non_production("app/parameters.yml.dist"));
-        assert!(!is_non_production("Dockerfile.prod"));
-        assert!(!is_non_production("devices/Dockerfile"));
-        assert!(!is_non_production("k8s/deployment.yaml"));
-        assert!(is_non_production("app/appsettings.Development.json"));
-        assert!(is_non_production("src/main/resources/application-development.yml"));
-        assert!(is_non_production("compose.test.yaml"));
-        assert!(is_non_production("docker/compose/docker-compose.ci-test.yml"));
-        assert!(is_non_production("docker-compose.dev-azure.yml"));
-        assert!(is_non_production("cypress/docker-compose.yml"));
-        assert!(is_non_production("web/e2e/compose.yaml"));
-        assert!(is_non_production(".cursor/Dockerfile"));
-        assert!(!is_non_production("docker-compose.devops.yml"));
-        assert!(!is_non_production("compose.latest.yml"));
-        assert!(!is_non_production("appsettings.Production.json"));
-        assert!(is_non_production(".devcontainer/docker-compose.yml"));
-        assert!(is_non_production("web/.devcontainer/Dockerfile"));
-        assert!(is_non_production("docker/devenv/Dockerfile"));
-        assert!(is_non_production(".gitpod.Dockerfile"));
-        assert!(!is_non_production("devcontainer-features/Dockerfile"));
     }
 }

@@ -110,9 +110,9 @@ fn rule_page(m: &RuleMeta, items: &[Item]) -> String {
         out,
         "| production only | {} |",
         if m.production_only {
-            "yes: skipped on non-production paths (`*.dev.*`, `tests/`, `fixtures/`, …)"
+            "yes: skipped on files that do not ship (examples, docs, tests, development files; see the README's production surface)"
         } else {
-            "no"
+            "no: a validity check, it judges every file"
         }
     );
     let _ = writeln!(

@@ -13,7 +13,7 @@ pub fn starter(dir: &Path) -> Result<String, String> {
         &[dir.to_path_buf()],
         dir,
         &rules,
-        &LoadOptions::new(DEFAULT_MAX_FILE_SIZE, Default::default()),
+        &mut LoadOptions::new(DEFAULT_MAX_FILE_SIZE, Default::default()),
     )?;
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &checked.files {

@@ -25,4 +25,5 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod suppress;
+pub mod surface;
 pub mod syntax;

@@ -8,6 +8,7 @@ use crate::engine::{self, Finding, RuleSet};
 use crate::model::repo::RepoIndex;
 use crate::model::{File, Parsed, ReadError};
 use crate::source::SourceFile;
+use crate::surface::Placement;
 use crate::syntax::{self, Limits};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -41,6 +42,11 @@ pub struct LoadOptions {
     pub progress: Option<Arc<AtomicUsize>>,
     /// The kind of every file, whatever its name or content (`--stdin-kind`).
     pub kind: Option<FileKind>,
+    /// `--all-production`: every file is judged as shipping.
+    pub all_production: bool,
+    /// What the run's documents and scripts say of its files (copies into place, deploy
+    /// commands, test-only use): see `surface::evidence`.
+    pub told: crate::surface::evidence::Instructions,
 }
 
 impl LoadOptions {
@@ -51,12 +57,14 @@ impl LoadOptions {
             texts: HashMap::new(),
             progress: None,
             kind: None,
+            all_production: false,
+            told: Default::default(),
         }
     }
 }
 
 /// Discovers, parses and checks `paths` with `rules`.
-pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &LoadOptions) -> Result<Checked, String> {
+pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &mut LoadOptions) -> Result<Checked, String> {
     for p in paths {
         if std::fs::symlink_metadata(p).is_err() {
             return Err(format!("{}: no such file or folder", p.display()));
@@ -66,6 +74,8 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &LoadO
     let mut repo = RepoIndex::new(walk.files.iter().map(|f| f.display.clone()));
     repo.texts = repo_texts(&walk, opts.max_file_size);
     repo.roots = repo_roots(paths, base);
+    opts.told = crate::surface::evidence::instructions(&repo);
+    let opts = &*opts;
     let mut skipped = walk.skipped;
     let loaded: Vec<Result<File, (String, String)>> = walk
         .files
@@ -74,7 +84,7 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &LoadO
             if opts.config.is_excluded(&w.abs, &w.display) {
                 return Err((w.display.clone(), "excluded by the config".to_string()));
             }
-            let loaded = load(&w.abs, &w.display, opts);
+            let loaded = load(&w.abs, &w.display, &w.rel, opts);
             if let Some(count) = &opts.progress {
                 count.fetch_add(1, Ordering::Relaxed);
             }
@@ -102,6 +112,21 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &LoadO
             Err(skip) => skipped.push(skip),
         }
     }
+    crate::surface::evidence::apply(&mut files, &repo, &opts.told);
+    // Env templates that production Compose files read in place of the `.env` they lack.
+    for (path, why) in crate::surface::evidence::env_templates(&files, &repo) {
+        let Some(w) = walk.files.iter().find(|w| w.display == path) else {
+            continue;
+        };
+        let mut forced = LoadOptions::new(opts.max_file_size, opts.config.clone());
+        forced.kind = Some(FileKind::DotEnv);
+        if let Ok(mut f) = load(&w.abs, &w.display, &w.rel, &forced) {
+            f.placement.ships_by_evidence(why);
+            skipped.retain(|(p, _)| *p != path);
+            files.push(f);
+        }
+    }
+    files.sort_by(|a, b| a.path().cmp(b.path()));
     skipped.sort();
     let outcome = engine::run(&files, &repo, rules);
     Ok(Checked {
@@ -112,20 +137,27 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &LoadO
     })
 }
 
-/// Reads, parses and classifies one file; `Err` for files that are not deployment files.
-pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File, (String, String)> {
+/// Reads, parses and classifies one file; `Err` for files that are not deployment files. `rel`
+/// is its path below the folder the user named, where the conventions of what ships apply.
+pub(crate) fn load(abs: &Path, display: &str, rel: &str, opts: &LoadOptions) -> Result<File, (String, String)> {
     let forced = opts.kind.or_else(|| opts.config.kind_for(abs, display));
-    let syntax = match forced {
-        Some(kind) => syntax_of_kind(kind, display),
-        None => discover::syntax_for(display),
+    let copy = opts.told.copies.get(display);
+    let syntax = match (forced, copy) {
+        (Some(kind), _) => syntax_of_kind(kind, display),
+        // An `env.example` copied to `.env` is the environment file it becomes.
+        (None, Some(c)) => match discover::syntax_for(display) {
+            Syntax::Skip(_) => discover::syntax_for(&c.dest_name),
+            own => own,
+        },
+        (None, None) => discover::syntax_for(display),
     };
     if let Syntax::Skip(why) = syntax {
         return Err((display.to_string(), why.to_string()));
     }
-    let production = !opts
-        .config
-        .non_production(abs, display)
-        .unwrap_or_else(|| discover::is_non_production(display));
+    let mut placement = Placement::of(rel, opts.config.production_setting(abs, display), opts.all_production);
+    if let Some(c) = copy {
+        placement.ships_by_evidence(format!("copied into place as {} by {}", c.dest_name, c.at));
+    }
     let named_kind = match syntax {
         Syntax::Dockerfile => Some(FileKind::Dockerfile),
         Syntax::DotEnv => Some(FileKind::DotEnv),
@@ -145,13 +177,13 @@ pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File
                 "unreadable, and its name does not say it is a deployment file".into(),
             ));
         };
-        let mut file = File::new(SourceFile::new(display, abs.to_path_buf(), text), kind, Parsed::None, production);
+        let mut file = File::new(SourceFile::new(display, abs.to_path_buf(), text), kind, Parsed::None, placement);
         file.read_error = Some(err);
         return Ok(file);
     }
     if matches!(syntax, Syntax::Yaml | Syntax::Json) && matches!(forced, None | Some(FileKind::Kubernetes)) {
         if let Some(offset) = crate::classify::template_syntax_at(display, &text) {
-            return Ok(template_file(display, abs, text, production, offset));
+            return Ok(template_file(display, abs, text, placement, offset));
         }
     }
     let limits = Limits::default();
@@ -186,7 +218,7 @@ pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File
             };
             if format == ConfigFormat::Yaml && matches!(forced, None | Some(FileKind::Kubernetes)) {
                 if let Some(offset) = crate::classify::structural_template_at(&text, &tree) {
-                    return Ok(template_file(display, abs, text, production, offset));
+                    return Ok(template_file(display, abs, text, placement, offset));
                 }
             }
             let (mut kind, why) = match forced {
@@ -208,17 +240,17 @@ pub(crate) fn load(abs: &Path, display: &str, opts: &LoadOptions) -> Result<File
         SourceFile::new(display, abs.to_path_buf(), text),
         kind,
         parsed,
-        production,
+        placement,
     ))
 }
 
 /// A manifest template, kept unparsed: andon/unrendered-template reports it once.
-fn template_file(display: &str, abs: &Path, text: String, production: bool, offset: usize) -> File {
+fn template_file(display: &str, abs: &Path, text: String, placement: Placement, offset: usize) -> File {
     let mut file = File::new(
         SourceFile::new(display, abs.to_path_buf(), text),
         FileKind::Kubernetes,
         Parsed::None,
-        production,
+        placement,
     );
     file.read_error = Some(ReadError::Template { offset });
     file

@@ -64,7 +64,7 @@ fn demo_input(
 fn check_demo() -> (Vec<PathBuf>, andon::load::Checked, RuleSet) {
     let paths = vec![root().join("examples/demo")];
     let rules = RuleSet::new(&[], &[]).expect("rules");
-    let checked = check_paths(&paths, &root(), &rules, &LoadOptions::new(10 << 20, Config::default())).expect("check");
+    let checked = check_paths(&paths, &root(), &rules, &mut LoadOptions::new(10 << 20, Config::default())).expect("check");
     (paths, checked, rules)
 }
 

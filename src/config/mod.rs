@@ -51,6 +51,10 @@ pub struct Config {
     /// (selector, setting) in file order: ids, names or prefixes.
     pub rules: Vec<(String, RuleSetting)>,
     pub exclude: Option<GlobSet>,
+    /// `production:` globs: these files ship, whatever their path says (they win over
+    /// `non-production:`).
+    pub production: Option<GlobSet>,
+    /// `non-production:` globs: these files do not ship, besides what the conventions say.
     pub non_production: Option<GlobSet>,
     pub kinds: Vec<(GlobSet, FileKind)>,
     pub overrides: Vec<Override>,
@@ -167,6 +171,7 @@ fn build(v: &serde_json::Value, path: &Path) -> Result<Config, BuildError> {
         c.rules = rule_settings(rules, "/rules")?;
     }
     c.exclude = v.get("exclude").map(|g| globs(g, "/exclude")).transpose()?;
+    c.production = v.get("production").map(|g| globs(g, "/production")).transpose()?;
     c.non_production = v.get("non-production").map(|g| globs(g, "/non-production")).transpose()?;
     if let Some(kinds) = v.get("kinds").and_then(|k| k.as_object()) {
         for (glob, kind) in kinds {
@@ -406,8 +411,20 @@ impl Config {
         self.kinds.iter().find(|(g, _)| g.is_match(&*path)).map(|(_, k)| *k)
     }
 
-    /// `None`: use the built-in non-production paths.
-    pub fn non_production(&self, abs: &Path, display: &str) -> Option<bool> {
-        self.non_production.as_ref().map(|g| g.is_match(&*self.glob_path(abs, display)))
+    /// What the `production:` and `non-production:` globs say of a file (`None`: neither
+    /// matches, the conventions and evidence decide).
+    pub fn production_setting(&self, abs: &Path, display: &str) -> crate::surface::Setting {
+        if self.production.is_none() && self.non_production.is_none() {
+            return None;
+        }
+        let path = self.glob_path(abs, display);
+        let matches = |g: &Option<GlobSet>| g.as_ref().is_some_and(|g| g.is_match(&*path));
+        if matches(&self.production) {
+            Some(true)
+        } else if matches(&self.non_production) {
+            Some(false)
+        } else {
+            None
+        }
     }
 }

@@ -102,6 +102,7 @@ pub fn generate(rules: &[RuleMeta]) -> Value {
             "fail-on": {"enum": ["error", "warning", "info", "never"]},
             "rules": rules_obj,
             "exclude": globs,
+            "production": globs,
             "non-production": globs,
             "kinds": {"type": "object", "additionalProperties": {"enum": super::KIND_NAMES}},
             "schemas": {

@@ -40,7 +40,7 @@ pub struct Service {
     pub insert_at: Option<(usize, String)>,
     pub image: Option<Spanned<String>>,
     /// A `build:` section: the image is built from this repository.
-    pub build: bool,
+    pub build: Option<Build>,
     /// `extends:` another service that andon could not merge: fields may come from elsewhere.
     /// An `extends:` of a service of the same file is merged as Compose merges it, for the
     /// fields production checks read, and leaves this false; one of a service in another file
@@ -94,6 +94,44 @@ pub struct Service {
     pub tmpfs: Vec<String>,
     /// `profiles:` — the service only starts when one of them is enabled.
     pub profiles: Vec<String>,
+}
+
+/// A service's `build:`: `build: ./api` or `build: {context: ./api, dockerfile: Dockerfile.prod}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Build {
+    /// The context folder as written, relative to the Compose file's folder; `None` for a
+    /// remote (`https://`, `git@`) or absolute one, which is not a folder of the repository.
+    pub context: Option<String>,
+    /// `dockerfile:`, relative to the context (`Dockerfile` when not given).
+    pub dockerfile: String,
+}
+
+impl Build {
+    fn read(doc: &Document, node: &Node) -> Build {
+        let context = node
+            .as_str()
+            .or_else(|| doc.get(node, "context").and_then(Node::as_str))
+            .unwrap_or(".");
+        let local = !(context.contains("://") || context.starts_with('/') || context.starts_with("git@"));
+        Build {
+            context: local.then(|| context.to_string()),
+            dockerfile: doc
+                .get(node, "dockerfile")
+                .and_then(Node::as_str)
+                .unwrap_or("Dockerfile")
+                .to_string(),
+        }
+    }
+
+    /// The context as a repository path, for a Compose file in `compose_dir`.
+    pub fn context_path(&self, compose_dir: &str) -> Option<String> {
+        super::repo::join(compose_dir, self.context.as_deref()?)
+    }
+
+    /// The Dockerfile it builds, as a repository path.
+    pub fn dockerfile_path(&self, compose_dir: &str) -> Option<String> {
+        super::repo::join(&self.context_path(compose_dir)?, &self.dockerfile)
+    }
 }
 
 /// `extends: {file: common.yaml, service: web}`.
@@ -335,7 +373,9 @@ fn inherit(s: &mut Service, base: &Service) {
     }
     if s.image.is_none() {
         s.inherited_image = base.image.clone().or_else(|| base.inherited_image.clone());
-        s.build |= base.build;
+        if s.build.is_none() {
+            s.build.clone_from(&base.build);
+        }
     }
     take(&mut s.restart, &base.restart);
     s.deploy_restart_policy |= base.deploy_restart_policy;
@@ -436,7 +476,7 @@ fn base_in_other_file(
         return None;
     }
     let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
-    let path = super::project::normalize(&format!("{dir}/{}", r.file))?;
+    let path = super::repo::join(dir, &r.file)?;
     if seen.iter().any(|(p, n)| *p == path && *n == r.service) {
         return None;
     }
@@ -541,7 +581,7 @@ fn read_service(doc: &Document, text: &str, name: &str, key: Span, node: &Node) 
         key_span: key,
         insert_at: insert_point(text, node),
         image: get("image").and_then(spanned_str),
-        build: get("build").is_some(),
+        build: get("build").map(|b| Build::read(doc, doc.resolve(b))),
         extends: get("extends").is_some(),
         restart: get("restart").and_then(spanned_str),
         deploy_restart_policy: doc.get_path(node, &["deploy", "restart_policy"]).is_some(),

@@ -454,7 +454,7 @@ pub fn kustomize_patches(folder: &str, text: &str) -> Vec<String> {
             let paths = items.iter().filter_map(|p| p.as_str().or_else(|| p.get("path")?.as_str()));
             // An inline patch in patchesStrategicMerge is YAML text, not a path.
             let files = paths.filter(|p| !p.contains('\n') && !p.contains(": "));
-            out.extend(files.filter_map(|p| join_relative(folder, p)));
+            out.extend(files.filter_map(|p| super::repo::join(folder, p)));
         }
     }
     out
@@ -477,7 +477,7 @@ pub fn kustomize_selector_resources(folder: &str, text: &str) -> Vec<String> {
         }
         let resources = root.get("resources").and_then(Node::as_seq).unwrap_or_default();
         for path in resources.iter().filter_map(Node::as_str).filter(|p| !p.contains("://")) {
-            let Some(joined) = join_relative(folder, path) else { continue };
+            let Some(joined) = super::repo::join(folder, path) else { continue };
             let lower = joined.to_ascii_lowercase();
             let file = [".yaml", ".yml", ".json"].iter().any(|e| lower.ends_with(e));
             out.push(if file { joined } else { format!("{joined}/") });
@@ -501,21 +501,6 @@ pub fn kustomize_pinned_images(text: &str) -> Vec<String> {
         })
         .filter_map(|i| i.get("name")?.as_str().map(str::to_string))
         .collect()
-}
-
-/// `folder` joined with the relative `path`, `.` and `..` resolved; `None` above the top.
-fn join_relative(folder: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// The ConfigMaps and Secrets a Kustomization generates (`configMapGenerator`,

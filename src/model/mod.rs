@@ -31,8 +31,8 @@ pub struct File {
     pub source: SourceFile,
     pub kind: FileKind,
     pub parsed: Parsed,
-    /// False for paths such as `*.dev.*`, `tests/`, `*override*`: production-only rules skip them.
-    pub production: bool,
+    /// Whether it ships, and why (`crate::surface`): production-only rules skip files that do not.
+    pub placement: crate::surface::Placement,
     /// Why the text could not be read, when it could not.
     pub read_error: Option<ReadError>,
     /// Listed as a patch by a `kustomization.yaml` (`patches`, `patchesStrategicMerge`): its
@@ -77,18 +77,23 @@ pub trait FromFile: Any + Send + Sync + Sized {
 }
 
 impl File {
-    pub fn new(source: SourceFile, kind: FileKind, parsed: Parsed, production: bool) -> File {
+    pub fn new(source: SourceFile, kind: FileKind, parsed: Parsed, placement: crate::surface::Placement) -> File {
         File {
             source,
             kind,
             parsed,
-            production,
+            placement,
             read_error: None,
             kustomize_patch: false,
             kustomize_selector: false,
             kustomize_images: Default::default(),
             models: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Whether the file ships (see [`crate::surface`]).
+    pub fn production(&self) -> bool {
+        self.placement.production
     }
 
     pub fn path(&self) -> &str {

@@ -10,7 +10,7 @@ use super::compose::{merge_across_files, ComposeFile, ImageRef};
 use super::env::EnvVars;
 use super::k8s::{int_value, Manifests, Object};
 use super::prometheus::PromConfig;
-use super::repo::{parent, RepoIndex};
+use super::repo::{join, parent, RepoIndex};
 use super::File;
 use crate::kind::FileKind;
 use crate::source::Span;
@@ -366,7 +366,7 @@ impl Graph {
         let mut g = Graph::default();
         for (i, file) in files.iter().enumerate() {
             match file.kind {
-                FileKind::AppConfig(_) if file.production => g.app_configs.push(i),
+                FileKind::AppConfig(_) if file.production() => g.app_configs.push(i),
                 FileKind::Dockerfile => g.images.extend(image(file)),
                 FileKind::Compose => g.services.extend(services(file, files)),
                 FileKind::Kubernetes => kubernetes(file, &mut g),
@@ -592,7 +592,7 @@ fn image(file: &File) -> Option<Image> {
                     .collect::<Vec<_>>()
             })
             .filter(|src| !src.contains("://") && !src.starts_with('/'))
-            .filter_map(|src| normalize(&format!("{}/{src}", parent(file.path()))))
+            .filter_map(|src| join(parent(file.path()), &src))
             .collect(),
     })
 }
@@ -655,21 +655,6 @@ fn first_program(words: &[String]) -> Option<&str> {
         .find(|w| !w.starts_with('-') && !matches!(*w, "tini" | "dumb-init" | "gosu" | "su-exec" | "exec"))
 }
 
-/// `a/b/../c/./d` → `a/c/d`; `None` when it climbs out of the repository.
-pub(crate) fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in path.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 /// The services of a Compose file, each `extends:` of a service in another file of the run
 /// merged in (its healthcheck, user and grace period count for the runtime).
 fn services(file: &File, files: &[File]) -> Vec<Service> {
@@ -690,14 +675,7 @@ fn services(file: &File, files: &[File]) -> Vec<Service> {
                 span,
             };
             let node = doc.and_then(|d| service_node(d, &s.name).map(|n| (d, n)));
-            let build_context = node.and_then(|(d, n)| {
-                let b = d.get(n, "build")?;
-                let ctx = b.as_str().or_else(|| d.get(b, "context").and_then(Node::as_str)).unwrap_or(".");
-                if ctx.contains("://") || ctx.starts_with('/') {
-                    return None;
-                }
-                normalize(&format!("{dir}/{ctx}"))
-            });
+            let build_context = s.build.as_ref().and_then(|b| b.context_path(dir));
             let env: Vec<SetVar> = s
                 .environment
                 .iter()
@@ -765,7 +743,7 @@ fn services(file: &File, files: &[File]) -> Vec<Service> {
                 name: s.name.clone(),
                 at: at(s.key_span),
                 build_context,
-                built: s.build,
+                built: s.build.is_some(),
                 image: s.image.as_ref().map(|i| i.value.clone()),
                 ports,
                 env,
@@ -778,7 +756,7 @@ fn services(file: &File, files: &[File]) -> Vec<Service> {
                     .iter()
                     .filter(|v| v.is_bind())
                     .filter_map(|v| v.source.as_deref().filter(|p| p.starts_with('.')))
-                    .filter_map(|p| normalize(&format!("{dir}/{p}")))
+                    .filter_map(|p| join(dir, p))
                     .collect(),
                 command_line: CommandLine::new(
                     s.entrypoint.as_ref().map(|e| e.value.as_slice()),
@@ -941,7 +919,13 @@ fn monitor(path: &str, obj: &Object) -> Monitor {
         .and_then(Node::as_map)
         .is_some_and(|m| m.iter().all(|e| e.key.as_str() == Some("matchLabels")));
     let ns = spec.and_then(|s| s.get("namespaceSelector"));
+    // A monitor that names no namespace is applied into one (`kubectl apply -n`), and
+    // kubebuilder's `system` is a placeholder its Kustomization replaces: either watches the
+    // namespace it ends up in, which the files do not say.
+    let own = obj.node.get_path(&["metadata", "namespace"]).and_then(Node::as_str);
+    let placed_later = own.is_none_or(|n| n == "system");
     let namespaces = match ns {
+        None if placed_later => None,
         Some(n) if n.get("any").and_then(Node::as_bool) == Some(true) => None,
         Some(n) => n
             .get("matchNames")
@@ -1054,7 +1038,7 @@ mod tests {
         assert_eq!(split_target("api"), ("api".into(), None));
         assert_eq!(host_name("orders-api.orders.svc"), "orders-api");
         assert_eq!(image_name("registry.example.com:5000/team/orders-api:1.4@sha256:ab"), "orders-api");
-        assert_eq!(normalize("a/./b/../c").as_deref(), Some("a/c"));
-        assert_eq!(normalize("../x"), None);
+        assert_eq!(join("", "a/./b/../c").as_deref(), Some("a/c"));
+        assert_eq!(join("a", "../../x"), None);
     }
 }

@@ -57,26 +57,19 @@ impl RepoIndex {
 }
 
 /// Files whose text project rules read although they are not deployment files: Markdown
-/// documents, CI definitions, dependency-update bot configs.
+/// documents, CI definitions, dependency-update bot configs, shell scripts and Makefiles (which
+/// install, build and copy files into place).
 pub fn is_repo_text(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
-    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
     name.ends_with(".md")
         || name.ends_with(".markdown")
-        || (lower.contains(".github/workflows/") && yaml)
-        || (yaml
-            && matches!(
-                name.split('.').next(),
-                Some("dependabot" | ".gitlab-ci" | "azure-pipelines" | "bitbucket-pipelines" | ".travis")
-            ))
-        || (lower.contains(".circleci/") && yaml)
-        || (lower.contains(".gitlab/") && yaml)
+        || is_ci_definition(path)
+        || name.ends_with(".sh")
+        || name == "makefile"
+        || (name.ends_with(".yml") || name.ends_with(".yaml")) && name.starts_with("dependabot")
         || name.starts_with("renovate.json")
         || name.starts_with(".renovaterc")
-        || name == "jenkinsfile"
-        || (lower.contains(".woodpecker") && yaml)
-        || (lower.contains(".buildkite/") && yaml)
         // Kustomize generates ConfigMaps and Secrets that no manifest defines; a Helm chart's
         // dependencies define objects that no template in the repository shows.
         || matches!(name, "kustomization.yaml" | "kustomization.yml" | "kustomization")
@@ -84,9 +77,41 @@ pub fn is_repo_text(path: &str) -> bool {
         || path.ends_with("/Chart.yaml")
 }
 
+/// A CI pipeline definition: GitHub Actions, GitLab, CircleCI, Azure, Bitbucket, Travis,
+/// Jenkins, Woodpecker, Buildkite, and GoReleaser's release config.
+pub fn is_ci_definition(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    let ci_folder = [".github/workflows/", ".circleci/", ".gitlab/", ".woodpecker", ".buildkite/"]
+        .iter()
+        .any(|f| lower.contains(f));
+    let ci_name = matches!(
+        name.split('.').next(),
+        Some(".gitlab-ci" | "azure-pipelines" | "bitbucket-pipelines" | ".travis")
+    ) || name.starts_with(".goreleaser");
+    yaml && (ci_folder || ci_name) || name == "jenkinsfile"
+}
+
 /// The folder part of a `/`-separated path (`""` at the top).
 pub fn parent(path: &str) -> &str {
     path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+}
+
+/// `folder` joined with the relative `path`, `.` and `..` resolved (`a/b` + `../c/./d` →
+/// `a/c/d`); `None` when it climbs out of the repository.
+pub fn join(folder: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 #[cfg(test)]

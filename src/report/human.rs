@@ -145,7 +145,7 @@ fn summary(input: &ReportInput) -> String {
     let kinds: Vec<String> = input.files_by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
     let fixable = input.fixable();
     format!(
-        "checked {} file{}{}: {} error{}, {} warning{}, {} info{}{}{}\n",
+        "checked {} file{}{}: {} error{}, {} warning{}, {} info{}{}{}{}\n",
         input.files_checked,
         if input.files_checked == 1 { "" } else { "s" },
         if kinds.is_empty() {
@@ -168,6 +168,13 @@ fn summary(input: &ReportInput) -> String {
             "; project-wide rules skipped (files given, not folders)"
         } else {
             ""
+        },
+        match input.non_production_files {
+            0 => String::new(),
+            n => format!(
+                "; {n} file{} judged not to ship, held only to validity rules (`--show-files` says why, `--all-production` checks them as production)",
+                plural(n)
+            ),
         },
     )
 }

@@ -17,6 +17,7 @@ pub fn render(input: &ReportInput) -> String {
         "diagnostics": diagnostics,
         "summary": {
             "files": input.files_checked,
+            "non_production_files": input.non_production_files,
             "errors": input.count(Severity::Error),
             "warnings": input.count(Severity::Warning),
             "infos": input.count(Severity::Info),

@@ -25,6 +25,8 @@ pub struct ReportInput<'a> {
     /// Deployment files checked, by kind name.
     pub files_by_kind: BTreeMap<&'static str, usize>,
     pub files_checked: usize,
+    /// Of those, the files judged not to ship: production-only rules skipped them.
+    pub non_production_files: usize,
     /// Every rule enabled for the run, findings or not: SARIF lists them so that code scanning
     /// can tell a fixed alert from a rule that was switched off.
     pub rules: Vec<&'static RuleMeta>,

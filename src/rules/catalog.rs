@@ -47,7 +47,9 @@ pub struct RuleMeta {
     pub severity: Severity,
     #[serde(default = "yes")]
     pub enabled: bool,
-    #[serde(default)]
+    /// Judges only files that ship (`crate::surface`): every rule does but those that tell
+    /// whether a file is valid at all (it parses, its tool would load it), which judge every file.
+    #[serde(default = "yes")]
     pub production_only: bool,
     pub checklist: Option<String>,
     #[serde(default)]

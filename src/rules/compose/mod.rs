@@ -245,7 +245,7 @@ const OTHER_INFRA: &[&str] = &[
 /// The kind of well-known image a service runs, `None` for the application's own services
 /// (built here, or an image andon does not know).
 pub(crate) fn infra(service: &Service) -> Option<Infra> {
-    if service.build {
+    if service.build.is_some() {
         return None;
     }
     let image = ImageRef::parse(&service.image_run()?.value);
@@ -385,7 +385,7 @@ fn included_files(file: &File, out: &Sink) -> Vec<Arc<ComposeFile>> {
         .iter()
         // Like `extends: {file: …}`, a path that leaves the repository is not followed.
         .filter(|p| !p.starts_with(['/', '~', '\\']) && !p.contains('$'))
-        .filter_map(|p| crate::model::project::normalize(&format!("{dir}/{p}")))
+        .filter_map(|p| crate::model::repo::join(dir, p))
         .filter_map(|p| out.project().file(&p))
         .filter_map(|f| compose(f, out))
         .collect()
@@ -405,7 +405,7 @@ fn is_production_overlay(stem: &str, name: &str) -> bool {
     let Some(middle) = rest.strip_suffix(".yaml").or_else(|| rest.strip_suffix(".yml")) else {
         return false;
     };
-    middle.contains("prod") && !crate::discover::is_non_production(&lower)
+    middle.contains("prod") && crate::surface::conventions::non_production(&lower).is_none()
 }
 
 /// An Unsafe fix adding `key: value` as the service's first key, with its indentation; `None`

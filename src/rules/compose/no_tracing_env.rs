@@ -17,8 +17,8 @@ impl Rule for NoTracingEnv {
         // Where the file builds the team's services, a service it pulls from a public registry
         // (gotenberg, tika, an exporter) is someone else's program: its tracing is not this
         // repository's to set. One pulled from a private registry is the team's.
-        let builds_some = compose.services.iter().any(|s| s.build);
-        let own = |s: &Service| s.build || !builds_some || s.image.as_ref().is_some_and(|i| from_private_registry(&i.value));
+        let builds_some = compose.services.iter().any(|s| s.build.is_some());
+        let own = |s: &Service| s.build.is_some() || !builds_some || s.image.as_ref().is_some_and(|i| from_private_registry(&i.value));
         for s in compose.services.iter().filter(|s| own(s) && lacks_tracing(s)) {
             if judged_elsewhere(file, out, s, lacks_tracing) {
                 continue;

@@ -47,7 +47,12 @@ impl Rule for SchemaViolation {
 fn surely_compose(path: &str, compose: &ComposeFile) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     let compose_name = name.starts_with("compose") || name.starts_with("docker-compose") || name.contains(".compose.");
-    compose_name || (!compose.services.is_empty() && compose.services.iter().all(|s| s.image_run().is_some() || s.build || s.extends))
+    compose_name
+        || (!compose.services.is_empty()
+            && compose
+                .services
+                .iter()
+                .all(|s| s.image_run().is_some() || s.build.is_some() || s.extends))
 }
 
 /// Keys the Compose Specification documents and Compose accepts, but the bundled schema does

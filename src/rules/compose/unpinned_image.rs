@@ -25,7 +25,7 @@ impl Rule for UnpinnedImage {
 /// a tag that comes from a variable (`app:${TAG}`) is pinned by whoever deploys.
 fn unpinned(s: &Service) -> Option<(&Service, &Spanned<String>, &'static str)> {
     let image = s.image.as_ref()?;
-    if s.build {
+    if s.build.is_some() {
         return None;
     }
     let r = ImageRef::parse(&interpolation(&image.value).with_defaults);

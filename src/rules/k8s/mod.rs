@@ -281,6 +281,26 @@ pub fn selects(selector: &Node, labels: &BTreeMap<String, String>) -> bool {
     })
 }
 
+/// Whether a workload runs a Kubernetes controller or operator: it takes part in leader
+/// election (`--leader-elect`, `--enable-leader-election`) or carries kubebuilder's
+/// `control-plane: controller-manager` label. A controller reconciles against the API server:
+/// it holds no client connections to drain.
+pub fn runs_a_controller(obj: &Object, pod: &PodSpec) -> bool {
+    let scaffold = |labels: &BTreeMap<String, String>| labels.get("control-plane").is_some_and(|v| v == "controller-manager");
+    scaffold(&obj.labels)
+        || scaffold(&pod.labels)
+        || pod.regular().any(|c| {
+            ["command", "args"].iter().any(|k| {
+                c.node
+                    .get(k)
+                    .and_then(Node::as_seq)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|a| a.as_str().is_some_and(|a| a.starts_with("--") && a.contains("leader-elect")))
+            })
+        })
+}
+
 fn label_is(labels: &BTreeMap<String, String>, key: &Node, value: &Node) -> bool {
     match (key.as_str(), value.as_str()) {
         (Some(k), Some(v)) => labels.get(k).map(String::as_str) == Some(v),

@@ -1,4 +1,4 @@
-use super::{for_each_pod, Scope};
+use super::{for_each_pod, runs_a_controller, Scope};
 use crate::diagnostic::Severity;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
@@ -35,7 +35,9 @@ impl Rule for ShortGracePeriod {
                 return;
             };
             let Some(seconds) = value.as_i64() else { return };
-            if seconds < o.min_seconds {
+            // A controller's reconciles are idempotent and it serves no clients to drain: the
+            // scaffolds' 10 s is its design.
+            if seconds < o.min_seconds && !runs_a_controller(obj, pod) {
                 out.report(
                     value.span,
                     format!("{} gives its containers {seconds} s to shut down", obj.describe()),

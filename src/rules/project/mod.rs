@@ -42,19 +42,6 @@ pub fn under(path: &str, root: &str) -> bool {
     path.starts_with(root)
 }
 
-/// Whether `path`, below `root`, lies in an examples or demo folder: what such a folder holds
-/// shows how to use the repository, it is not what the repository ships.
-pub fn in_examples(path: &str, root: &str) -> bool {
-    let rel = path.get(root.len()..).unwrap_or(path);
-    let mut dirs = rel.split('/').rev().skip(1);
-    dirs.any(|d| {
-        matches!(
-            d.to_ascii_lowercase().as_str(),
-            "examples" | "example" | "samples" | "sample" | "demo" | "demos"
-        )
-    })
-}
-
 /// Markdown documents under `root`: (path, text).
 pub fn documents<'a>(project: &'a Project, root: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
     project.repo.texts.iter().filter_map(move |(p, t)| {
@@ -67,13 +54,9 @@ pub fn documents<'a>(project: &'a Project, root: &'a str) -> impl Iterator<Item 
 /// (path, text).
 pub fn ci_files<'a>(project: &'a Project, root: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
     project.repo.texts.iter().filter_map(move |(p, t)| {
-        let lower = p.to_ascii_lowercase();
-        let name = lower.rsplit('/').next().unwrap_or(&lower);
-        let doc = name.ends_with(".md") || name.ends_with(".markdown");
-        let bot = name.starts_with("dependabot") || name.starts_with("renovate") || name.starts_with(".renovaterc");
         // A workflow under fixtures/ or tests/ is test data, not the repository's CI.
-        let test_data = crate::discover::is_non_production(p);
-        (under(p, root) && !doc && !bot && !test_data).then_some((p.as_str(), t.as_str()))
+        let test_data = crate::surface::conventions::is_test_data(p);
+        (under(p, root) && crate::model::repo::is_ci_definition(p) && !test_data).then_some((p.as_str(), t.as_str()))
     })
 }
 

@@ -95,7 +95,7 @@ fn shallowest_manifest<'a>(project: &'a Project, root: &str) -> Option<&'a str> 
             let name = p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase();
             MANIFESTS.contains(&name.as_str())
         })
-        .filter(|p| !crate::discover::is_non_production(p))
+        .filter(|p| crate::surface::conventions::non_production(p).is_none())
         .min_by_key(|p| (p.matches('/').count(), *p))
 }
 
@@ -104,7 +104,7 @@ fn has_update_bot(project: &Project, root: &str) -> bool {
         let lower = p.to_ascii_lowercase();
         let name = lower.rsplit('/').next().unwrap_or(&lower);
         under(p, root)
-            && !crate::discover::is_non_production(p)
+            && !crate::surface::conventions::is_test_data(p)
             && (name == "dependabot.yml"
                 || name == "dependabot.yaml"
                 || name.starts_with("renovate.json")

@@ -1,4 +1,4 @@
-use super::{ci_files, in_examples, mentions, under};
+use super::{ci_files, mentions, under};
 use crate::kind::FileKind;
 use crate::rules::{Project, Rule, Sink};
 
@@ -37,7 +37,7 @@ impl Rule for NoImageScan {
             let first = project
                 .files
                 .iter()
-                .filter(|f| f.kind == FileKind::Dockerfile && under(f.path(), root) && f.production && !in_examples(f.path(), root))
+                .filter(|f| f.kind == FileKind::Dockerfile && under(f.path(), root) && f.production())
                 // A file named like a Dockerfile that has no FROM builds nothing.
                 .filter(|f| f.dockerfile().is_some_and(|df| df.final_stage().is_some()))
                 .min_by_key(|f| (f.path().matches('/').count(), f.path()));

@@ -1,0 +1,786 @@
+//! Evidence the repository gives of what ships, beyond what paths are called. It is read from
+//! the documents, scripts, Makefiles and CI definitions of the run (`RepoIndex::texts`).
+//!
+//! - **Copies.** A README, install guide or script that copies a file into place (`cp
+//!   env.example .env`, `cp config.sample.yml config.yml`) makes that file the production
+//!   config: it is read as its destination is (an `env.example` copied to `.env` is an
+//!   environment file) and judged as production.
+//! - **Deploy commands.** A file that a document or script deploys (`kubectl apply -f`,
+//!   `docker compose -f`, `docker stack deploy -c`, `helm install -f`) ships, whatever its name
+//!   says (`complete-demo.yaml` that the README applies).
+//! - **Its README.** A folder whose README calls what it holds a sample, demo, example,
+//!   tutorial, playground or development or test environment (`# Sample configuration with
+//!   Kafka`, `# SPM Development/Demo Environment`) does not ship, whatever a Makefile beside it
+//!   brings up. The README of the folder the user named describes the product, not a sample.
+//! - **Test-only use.** A file whose only mentions are in test, development or benchmark
+//!   scripts and CI jobs (`scripts/e2e/cassandra.sh` brings up `docker-compose/cassandra/…`)
+//!   does not ship.
+//! - **Builds.** A Dockerfile that a production Compose file builds ships; one that only files
+//!   which do not ship build does not, unless a CI definition, script or Makefile names it too
+//!   (CI builds the published image from it).
+//! - **Env templates.** A production Compose file that interpolates variables from a `.env`
+//!   that the repository does not hold reads the template beside it (`env.example`,
+//!   `.env.sample`): the template is the production environment.
+//!
+//! Evidence overrules a name convention, never a folder one (see [`super`]).
+
+use super::conventions;
+use crate::model::compose::ComposeFile;
+use crate::model::repo::{join, parent, RepoIndex};
+use crate::model::File;
+use std::collections::{BTreeMap, HashMap};
+
+/// A file that a document or script copies into place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Copy {
+    /// The file name it is copied to (`.env`, `config.yml`).
+    pub dest_name: String,
+    /// Where the copy is written: `README.md:42`.
+    pub at: String,
+}
+
+/// What the documents and scripts of a run say about its files, by repository path.
+#[derive(Debug, Default)]
+pub struct Instructions {
+    /// Files copied into place.
+    pub copies: HashMap<String, Copy>,
+    /// Files deployed by a command outside tests and development tooling: where.
+    pub deployed: HashMap<String, String>,
+    /// Files mentioned anywhere, with whether every mention is in a test, development or
+    /// benchmark script or CI job (and the first such place).
+    pub mentions: HashMap<String, Mentions>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mentions {
+    pub only_in_tests: bool,
+    pub first: String,
+}
+
+/// Reads the instructions of every document, script and CI definition of the run.
+pub fn instructions(repo: &RepoIndex) -> Instructions {
+    let mut out = Instructions::default();
+    for (doc, text) in &repo.texts {
+        let folder = parent(doc);
+        let context = Context::of(doc);
+        for (n, line) in text.lines().enumerate() {
+            // A comment in a script says nothing of what it runs (`# IMAGE is used by
+            // docker-compose.yml` in a test script); in Markdown `#` starts a heading or a prompt.
+            if matches!(context, Context::Script | Context::Tests) && line.trim_start().starts_with(['#', '/']) {
+                continue;
+            }
+            let at = || format!("{doc}:{}", n + 1);
+            let words: Vec<&str> = line.split_whitespace().collect();
+            for command in commands(&words) {
+                match command {
+                    Command::Copy { sources, dest } => {
+                        for src in sources {
+                            let Some(path) = resolve(repo, folder, src) else { continue };
+                            let dest_name = copy_name(repo, folder, src, dest);
+                            out.copies.entry(path).or_insert(Copy { dest_name, at: at() });
+                        }
+                    }
+                    Command::Deploy(files) if context.deploys(doc) => {
+                        for path in files.iter().flat_map(|f| resolve_files(repo, folder, f)) {
+                            out.deployed.entry(path).or_insert_with(at);
+                        }
+                    }
+                    Command::Deploy(_) => {}
+                }
+            }
+            if matches!(context, Context::Prose | Context::Aside) {
+                continue;
+            }
+            for w in &words {
+                for path in resolve_mention(repo, folder, path_word(w)) {
+                    let m = out.mentions.entry(path).or_insert_with(|| Mentions {
+                        only_in_tests: true,
+                        first: at(),
+                    });
+                    m.only_in_tests &= context == Context::Tests;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Where a text sits, for what its commands and mentions prove.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Context {
+    /// A test, development or benchmark script, or a CI job that tests: what it uses is
+    /// tooling around the product.
+    Tests,
+    /// Markdown: its commands are instructions, but a path in a sentence proves little.
+    Prose,
+    /// Markdown about tests or development, or under a folder that does not ship: its
+    /// commands are not how the product is deployed, and its paths prove nothing either.
+    Aside,
+    /// Another script, Makefile or CI definition.
+    Script,
+}
+
+impl Context {
+    fn of(path: &str) -> Context {
+        let lower = path.to_ascii_lowercase();
+        let name = lower.rsplit('/').next().unwrap_or(&lower);
+        let test_name = name.split(['-', '_', '.']).any(|w| {
+            matches!(
+                w,
+                "e2e" | "test" | "tests" | "testing" | "integration" | "bench" | "benchmark" | "dev" | "local"
+            )
+        });
+        let markdown = name.ends_with(".md") || name.ends_with(".markdown");
+        // A CI workflow lives under `.github/`, which marks it as tooling; what it runs
+        // counts unless its own name says it tests.
+        let tooling = conventions::non_production(path)
+            .is_some_and(|c| markdown || !crate::model::repo::is_ci_definition(path) || c.marked != conventions::Marked::Folder);
+        if markdown {
+            if test_name || tooling {
+                Context::Aside
+            } else {
+                Context::Prose
+            }
+        } else if test_name || tooling {
+            Context::Tests
+        } else {
+            Context::Script
+        }
+    }
+
+    /// Whether a deploy command here is evidence that its files ship: scripts and CI outside
+    /// tests, and of Markdown only the documents that say how to install (`README`,
+    /// `INSTALL`, `docs/deploy.md`), not design notes or status reports.
+    fn deploys(self, path: &str) -> bool {
+        match self {
+            Context::Tests | Context::Aside => false,
+            Context::Script => true,
+            Context::Prose => {
+                let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+                ["readme", "install", "deploy", "setup", "production", "upgrade"]
+                    .iter()
+                    .any(|w| name.contains(w))
+            }
+        }
+    }
+}
+
+enum Command<'a> {
+    /// `cp [flags] SRC… DEST`.
+    Copy { sources: Vec<&'a str>, dest: &'a str },
+    /// The files or folders a deploy command is given.
+    Deploy(Vec<&'a str>),
+}
+
+/// The copy and deploy commands among a line's words.
+fn commands<'a>(words: &[&'a str]) -> Vec<Command<'a>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if i > 0 && !is_command_start(words[i - 1]) && !words[i].starts_with('`') {
+            i += 1;
+            continue;
+        }
+        let end = (i + 1..words.len())
+            .find(|&j| is_separator(words[j]) || words[j - 1].ends_with(['`', ';']))
+            .unwrap_or(words.len());
+        let before = out.len();
+        let args: Vec<&str> = words[i + 1..end].iter().map(|w| clean(w)).filter(|w| !w.is_empty()).collect();
+        match clean(words[i]) {
+            "cp" => {
+                let plain: Vec<&str> = args.iter().copied().filter(|w| !w.starts_with('-')).collect();
+                if let Some((dest, sources)) = plain.split_last().filter(|(_, s)| !s.is_empty()) {
+                    out.push(Command::Copy {
+                        sources: sources.to_vec(),
+                        dest,
+                    });
+                }
+            }
+            "kubectl" if args.first().is_some_and(|a| matches!(*a, "apply" | "create" | "replace")) => {
+                out.push(Command::Deploy(values_of(&args, &["-f", "--filename", "-k", "--kustomize"])));
+            }
+            "docker-compose" => out.push(Command::Deploy(compose_files(&args))),
+            "docker" if args.first() == Some(&"compose") => out.push(Command::Deploy(compose_files(&args[1..]))),
+            "docker" if args.starts_with(&["stack", "deploy"]) => {
+                out.push(Command::Deploy(values_of(&args, &["-c", "--compose-file"])));
+            }
+            "helm" if args.first().is_some_and(|a| matches!(*a, "install" | "upgrade")) => {
+                out.push(Command::Deploy(values_of(&args, &["-f", "--values"])));
+            }
+            _ => {}
+        }
+        // After a command, go on past its arguments; after any other word, at the next.
+        i = if out.len() > before { end.max(i + 1) } else { i + 1 };
+    }
+    out
+}
+
+/// The Compose files a `docker compose` command reads: those it is given, or for `up` without
+/// `-f` the default file of the folder it runs in.
+fn compose_files<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let given = values_of(args, &["-f", "--file"]);
+    if given.is_empty() && args.contains(&"up") {
+        return DEFAULT_COMPOSE_FILES.to_vec();
+    }
+    given
+}
+
+/// The files `docker compose` reads when it is given none, in its order.
+const DEFAULT_COMPOSE_FILES: &[&str] = &["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
+
+/// The values of the given flags: `-f a.yaml`, `--file=a.yaml`.
+fn values_of<'a>(args: &[&'a str], flags: &[&str]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    for (k, a) in args.iter().enumerate() {
+        if flags.contains(a) {
+            out.extend(args.get(k + 1).copied());
+        } else if let Some((flag, value)) = a.split_once('=') {
+            if flags.contains(&flag) {
+                out.push(value);
+            }
+        }
+    }
+    out
+}
+
+/// A word after which a command starts: the start of a shell list, `sudo`, a prompt, a
+/// Markdown bullet or code span, a CI `run:`.
+fn is_command_start(prev: &str) -> bool {
+    is_separator(prev) || matches!(prev, "$" | "#" | "sudo" | "-" | "*" | ">" | "then" | "do" | "run:" | "RUN") || prev.ends_with('`')
+}
+
+fn is_separator(w: &str) -> bool {
+    matches!(w, ";" | "&&" | "||" | "|" | "&")
+}
+
+/// A word without the quotes, backticks, `./` and punctuation around it in prose.
+fn clean(w: &str) -> &str {
+    let quotes = |c| matches!(c, '`' | '"' | '\'' | '(' | ')' | ';' | ',');
+    let mut w = w.trim_matches(quotes);
+    // The full stop of a sentence that ends in a code span (`cp a b`.), not the folder `.`.
+    if w.len() > 1 && w.ends_with('.') && !w.ends_with("..") {
+        w = w[..w.len() - 1].trim_matches(quotes);
+    }
+    w.strip_prefix("./").unwrap_or(w)
+}
+
+/// The path in a word of a script: `compose_file="docker-compose/x.yml"`, `-f=a.yaml`.
+fn path_word(w: &str) -> &str {
+    let w = clean(w);
+    clean(w.rsplit_once('=').map_or(w, |(_, v)| v))
+}
+
+/// The repository path a relative path names, from the text's folder or the top.
+fn resolve(repo: &RepoIndex, folder: &str, path: &str) -> Option<String> {
+    if path.is_empty() || path.contains(['$', '*', '{', '<', ':']) || path.starts_with(['/', '~', '-']) {
+        return None;
+    }
+    [folder, ""]
+        .into_iter()
+        .filter_map(|f| join(f, path))
+        .find(|p| !p.is_empty() && repo.contains(p))
+}
+
+/// The files a script's word names: a path, or a path with variables in it
+/// (`docker-compose/cassandra/v$major_version/docker-compose.yaml` names every version's file).
+fn resolve_mention(repo: &RepoIndex, folder: &str, word: &str) -> Vec<String> {
+    if !word.contains('$') {
+        return resolve(repo, folder, word).into_iter().collect();
+    }
+    let pieces = literal_pieces(word);
+    // Anchored at both ends by a folder and a name, and few variables, so the match is cheap
+    // and means something.
+    let (Some(first), Some(last)) = (pieces.first(), pieces.last()) else {
+        return Vec::new();
+    };
+    if pieces.len() < 2 || pieces.len() > 6 || !first.contains('/') || last.is_empty() || first.starts_with(['/', '~', '-']) {
+        return Vec::new();
+    }
+    [folder, ""]
+        .into_iter()
+        .filter_map(|f| join(f, first).map(|p| if first.ends_with('/') { format!("{p}/") } else { p }))
+        .map(|prefix| {
+            repo.paths()
+                .filter(|p| {
+                    p.strip_prefix(prefix.as_str())
+                        .is_some_and(|rest| matches_pieces(rest, &pieces[1..]))
+                })
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .find(|found| !found.is_empty())
+        .unwrap_or_default()
+}
+
+/// The literal parts of a word around its `$name` and `${…}` variables.
+fn literal_pieces(word: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut rest = word;
+    while let Some(at) = rest.find('$') {
+        pieces.push(&rest[..at]);
+        let var = &rest[at + 1..];
+        let len = if var.starts_with('{') {
+            var.find('}').map_or(var.len(), |e| e + 1)
+        } else {
+            var.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(var.len())
+        };
+        rest = &var[len..];
+    }
+    pieces.push(rest);
+    pieces
+}
+
+/// Whether `path` is a variable's value (one or more characters, no `/`) followed by
+/// `pieces[0]`, another value, `pieces[1]`, and so on to the end.
+fn matches_pieces(path: &str, pieces: &[&str]) -> bool {
+    let Some((piece, rest)) = pieces.split_first() else {
+        return path.is_empty();
+    };
+    let value_end = path.find('/').unwrap_or(path.len());
+    (1..=value_end).any(|n| path[n..].strip_prefix(piece).is_some_and(|after| matches_pieces(after, rest)))
+}
+
+/// A deploy command's argument: a file, or every file directly in a folder (`kubectl apply -f
+/// dir/`, `kubectl apply -k overlay/`).
+fn resolve_files(repo: &RepoIndex, folder: &str, arg: &str) -> Vec<String> {
+    if let Some(path) = resolve(repo, folder, arg) {
+        return vec![path];
+    }
+    let dir = arg.trim_end_matches('/');
+    if dir.is_empty() || dir.contains(['$', '*', '{', '<', ':']) || dir.starts_with(['/', '~', '-']) {
+        return Vec::new();
+    }
+    [folder, ""]
+        .into_iter()
+        .filter_map(|f| join(f, dir))
+        .map(|d| repo.in_dir(&d).map(str::to_string).collect::<Vec<_>>())
+        .find(|files| !files.is_empty())
+        .unwrap_or_default()
+}
+
+/// The name a copy gets: the destination's, or the source's when copied into a folder.
+fn copy_name(repo: &RepoIndex, folder: &str, src: &str, dest: &str) -> String {
+    let into_folder = dest.ends_with('/')
+        || matches!(dest, "." | "..")
+        || join(folder, dest)
+            .is_some_and(|d| !d.is_empty() && repo.paths().any(|p| p.strip_prefix(d.as_str()).is_some_and(|r| r.starts_with('/'))));
+    let from = if into_folder { src } else { dest };
+    from.trim_end_matches('/').rsplit('/').next().unwrap_or(from).to_string()
+}
+
+/// Applies what the run's files and texts prove: deployed files and files used only by tests,
+/// Dockerfiles by who builds them.
+pub fn apply(files: &mut [File], repo: &RepoIndex, told: &Instructions) {
+    let readmes = Readmes::of(repo);
+    for f in files.iter_mut() {
+        if let Some(why) = readmes.calls_a_sample(parent(f.path())) {
+            f.placement.stays_home_by_evidence(why);
+        } else if let Some(at) = told.deployed.get(f.path()) {
+            f.placement.ships_by_evidence(format!("deployed by {at}"));
+        } else if let Some(m) = told.mentions.get(f.path()).filter(|m| m.only_in_tests) {
+            f.placement
+                .stays_home_by_evidence(format!("used only by test or development tooling ({})", m.first));
+        } else if let Some(service) = builds_from_source(f) {
+            f.placement.stays_home_by_evidence(format!(
+                "service `{service}` builds its image from source and names none to run: a development stack"
+            ));
+        }
+    }
+    apply_builds(files, repo);
+}
+
+/// A service of a Compose file that builds its image and gives it no name (`build:` without
+/// `image:`): what such a file runs exists only on the machine that built it, which is how a
+/// developer runs a stack from source, not how a release is deployed. One that an install
+/// document or script brings up is deployed all the same (checked before this).
+fn builds_from_source(f: &File) -> Option<String> {
+    let compose = f.model::<ComposeFile>()?;
+    compose
+        .services
+        .iter()
+        .find(|s| s.build.is_some() && s.image.is_none())
+        .map(|s| s.name.clone())
+}
+
+/// The READMEs of the run's folders, by folder.
+struct Readmes<'a> {
+    by_folder: HashMap<&'a str, (&'a str, &'a str)>,
+    /// The tops of the scanned trees (`""`, `"examples/demo/"`): their README is the
+    /// product's.
+    roots: &'a [String],
+}
+
+impl<'a> Readmes<'a> {
+    fn of(repo: &'a RepoIndex) -> Readmes<'a> {
+        let mut by_folder = HashMap::new();
+        for (path, text) in &repo.texts {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            if name.eq_ignore_ascii_case("readme.md") || name.eq_ignore_ascii_case("readme.markdown") {
+                by_folder.insert(parent(path), (path.as_str(), text.as_str()));
+            }
+        }
+        Readmes {
+            by_folder,
+            roots: &repo.roots,
+        }
+    }
+
+    /// Why the nearest README of `dir` or a folder above it (below the folder the user named)
+    /// says that what it holds is a sample, if it does.
+    fn calls_a_sample(&self, mut dir: &str) -> Option<String> {
+        while !dir.is_empty() && !self.roots.iter().any(|r| r.strip_suffix('/') == Some(dir)) {
+            if let Some((path, text)) = self.by_folder.get(dir) {
+                return sample_claim(text).map(|claim| format!("its README calls it {claim} ({path})"));
+            }
+            dir = parent(dir);
+        }
+        None
+    }
+}
+
+/// What a README's title or first paragraph calls the folder, when that is a sample or a
+/// development or test setup: the title counts every such word, the paragraph only words that
+/// cannot describe a product (a product is "under active development", not "a demo").
+fn sample_claim(text: &str) -> Option<&'static str> {
+    const TITLE: &[(&str, &str)] = &[
+        ("sample", "a sample"),
+        ("samples", "a sample"),
+        ("example", "an example"),
+        ("examples", "an example"),
+        ("demo", "a demo"),
+        ("demonstration", "a demo"),
+        ("tutorial", "a tutorial"),
+        ("quickstart", "a tutorial"),
+        ("playground", "a playground"),
+        ("sandbox", "a playground"),
+        ("development", "a development setup"),
+        ("dev", "a development setup"),
+        ("testing", "a test setup"),
+        ("test", "a test setup"),
+        ("e2e", "a test setup"),
+    ];
+    const PARAGRAPH: &[&str] = &["sample", "example", "demo", "demonstration", "tutorial", "playground", "sandbox"];
+    let mut lines = text.lines().map(str::trim).skip_while(|l| l.is_empty());
+    let title = lines.next()?;
+    // Words of the prose only: not link targets or URLs (`microservices-demo.github.io`), and
+    // a hyphenated name (`microservices-demo`) is one word.
+    let words = |l: &str| {
+        l.split_whitespace()
+            .map(|t| t.split_once("](").map_or(t, |(text, _)| text))
+            .filter(|t| !t.contains("://"))
+            .flat_map(|t| t.split(|c: char| !c.is_ascii_alphanumeric() && c != '-'))
+            .map(str::to_ascii_lowercase)
+            .collect::<Vec<_>>()
+    };
+    if let Some((_, claim)) = title
+        .starts_with('#')
+        .then(|| words(title))
+        .and_then(|w| TITLE.iter().find(|(t, _)| w.iter().any(|x| x == t)))
+    {
+        return Some(claim);
+    }
+    let paragraph: Vec<String> = lines
+        .skip_while(|l| l.is_empty() || l.starts_with(['[', '!', '<', '#']))
+        .take_while(|l| !l.is_empty())
+        .flat_map(words)
+        .collect();
+    TITLE
+        .iter()
+        .find(|(t, _)| PARAGRAPH.contains(t) && paragraph.iter().any(|x| x == t))
+        .map(|(_, claim)| *claim)
+}
+
+fn apply_builds(files: &mut [File], repo: &RepoIndex) {
+    // Dockerfile path → (compose file, service, whether that compose file ships).
+    let mut builders: BTreeMap<String, Vec<(String, String, bool)>> = BTreeMap::new();
+    for f in files.iter() {
+        let Some(compose) = f.model::<ComposeFile>() else { continue };
+        for s in &compose.services {
+            let Some(path) = s.build.as_ref().and_then(|b| b.dockerfile_path(parent(f.path()))) else {
+                continue;
+            };
+            builders
+                .entry(path)
+                .or_default()
+                .push((f.path().to_string(), s.name.clone(), f.production()));
+        }
+    }
+    if builders.is_empty() {
+        return;
+    }
+    let scripts: Vec<&str> = repo
+        .texts
+        .iter()
+        .filter(|(p, _)| Context::of(p) == Context::Script)
+        .map(|(_, t)| t.as_str())
+        .collect();
+    for f in files.iter_mut() {
+        let Some(by) = builders.get(f.path()) else { continue };
+        if let Some((compose, service, _)) = by.iter().find(|b| b.2) {
+            f.placement.ships_by_evidence(format!("built by {compose} (service `{service}`)"));
+        } else if !scripts.iter().any(|t| builds_dockerfile(t, f.path())) {
+            f.placement.stays_home_by_evidence(format!(
+                "built only by {}, which does not ship, and by no CI definition, script or Makefile",
+                by[0].0
+            ));
+        }
+    }
+}
+
+/// Whether a CI definition, script or Makefile builds this Dockerfile: it names its path (`-f
+/// docker/Dockerfile.api`, `file: ./docker/Dockerfile.api`), or for a file called `Dockerfile`,
+/// its folder as a build context, or at the top any image build at all (`docker build .`).
+fn builds_dockerfile(text: &str, path: &str) -> bool {
+    let dir = parent(path);
+    let plain = path.rsplit('/').next().is_some_and(|n| n.eq_ignore_ascii_case("dockerfile"));
+    if text.contains(path) {
+        return true;
+    }
+    if !plain {
+        return false;
+    }
+    if dir.is_empty() {
+        [
+            "docker build",
+            "docker buildx",
+            "build-push-action",
+            "buildah",
+            "kaniko",
+            "docker image build",
+            "dockers:",
+        ]
+        .iter()
+        .any(|b| text.contains(b))
+    } else {
+        text.contains(dir)
+    }
+}
+
+/// Names of the templates that self-hosted distributions ship for a `.env` the user fills in.
+const ENV_TEMPLATES: &[&str] = &[
+    ".env.example",
+    "env.example",
+    ".env.sample",
+    "env.sample",
+    ".env.dist",
+    ".env.template",
+    "example.env",
+    "sample.env",
+    ".env.default",
+    ".env.defaults",
+];
+
+/// The env templates (path, reason) that production Compose files of the run read in place of
+/// a `.env` the repository does not hold, and that the run has not loaded: they are read as
+/// environment files and judged as production.
+pub fn env_templates(files: &[File], repo: &RepoIndex) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for f in files.iter().filter(|f| f.production()) {
+        let Some(compose) = f.model::<ComposeFile>() else { continue };
+        let dir = parent(f.path());
+        let reads_dotenv = f.text().contains("${")
+            || compose
+                .services
+                .iter()
+                .any(|s| s.env_files.iter().any(|e| e.value.trim_start_matches("./") == ".env"));
+        let dotenv = join(dir, ".env").unwrap_or_default();
+        if !reads_dotenv || repo.contains(&dotenv) {
+            continue;
+        }
+        let template = ENV_TEMPLATES
+            .iter()
+            .filter_map(|t| join(dir, t))
+            .find(|p| repo.contains(p) && !files.iter().any(|g| g.path() == p));
+        if let Some(t) = template {
+            if !out.iter().any(|(p, _)| *p == t) {
+                out.push((t, format!("the template of the .env that {} reads", f.path())));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo(paths: &[&str], texts: &[(&str, &str)]) -> RepoIndex {
+        let mut r = RepoIndex::new(paths.iter().map(|p| p.to_string()));
+        r.texts = texts.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+        r
+    }
+
+    #[test]
+    fn copies_in_readmes_and_scripts_are_found() {
+        let r = repo(
+            &[
+                "env.example",
+                "docker/config.sample.yml",
+                "README.md",
+                "docker/install.sh",
+                "other.txt",
+            ],
+            &[
+                (
+                    "README.md",
+                    "Then:\n\n```\ncp env.example .env\n```\nand `cp -n docker/config.sample.yml docker/config.yml`.\n",
+                ),
+                (
+                    "docker/install.sh",
+                    "set -e\n[ -f .env ] || cp \"../env.example\" /opt/app/.env && echo ok\n",
+                ),
+            ],
+        );
+        let c = instructions(&r).copies;
+        assert_eq!(
+            c.get("env.example"),
+            Some(&Copy {
+                dest_name: ".env".into(),
+                at: "README.md:4".into()
+            })
+        );
+        assert_eq!(c.get("docker/config.sample.yml").map(|c| c.dest_name.as_str()), Some("config.yml"));
+        assert_eq!(c.len(), 2);
+    }
+
+    #[test]
+    fn a_readme_that_calls_its_folder_a_sample() {
+        let r = repo(
+            &[
+                "kafka/README.md",
+                "kafka/v3/compose.yml",
+                "deploy/README.md",
+                "monitor/README.md",
+                "README.md",
+                "prod/README.md",
+            ],
+            &[
+                ("README.md", "# Demo of everything\n"),
+                (
+                    "kafka/README.md",
+                    "# Kafka\n\n[![badge](x)](y)\nThis `docker compose` environment provides a sample configuration.\n",
+                ),
+                (
+                    "deploy/README.md",
+                    "# Installing sock-shop\n\nSee the [guide](https://microservices-demo.github.io/x.html) or `microservices-demo`.\n",
+                ),
+                ("monitor/README.md", "# SPM Development/Demo Environment\n"),
+                (
+                    "prod/README.md",
+                    "# Production\n\nThe service is under active development.\n\nSee the example below.\n",
+                ),
+            ],
+        );
+        let readmes = Readmes::of(&r);
+        assert_eq!(
+            readmes.calls_a_sample("kafka/v3").as_deref(),
+            Some("its README calls it a sample (kafka/README.md)")
+        );
+        assert!(readmes.calls_a_sample("monitor").is_some());
+        assert_eq!(readmes.calls_a_sample("prod"), None);
+        assert_eq!(readmes.calls_a_sample("deploy"), None, "names and links are not prose");
+        assert_eq!(
+            readmes.calls_a_sample(""),
+            None,
+            "the README of the folder the user named is the product's"
+        );
+        assert_eq!(readmes.calls_a_sample("other"), None);
+    }
+
+    #[test]
+    fn a_path_with_variables_names_every_file_it_can_be() {
+        let r = repo(
+            &[
+                "dc/cassandra/v4/compose.yaml",
+                "dc/cassandra/v5/compose.yaml",
+                "dc/cassandra/compose.yaml",
+                "scripts/e2e/c.sh",
+            ],
+            &[(
+                "scripts/e2e/c.sh",
+                "local f=\"dc/cassandra/v$major/compose.yaml\"\nup dc/${x}/v${y}/compose.yaml\n",
+            )],
+        );
+        let m = instructions(&r).mentions;
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert!(m["dc/cassandra/v4/compose.yaml"].only_in_tests);
+        assert_eq!(resolve_mention(&r, "", "$HOME/x.yaml"), Vec::<String>::new());
+        assert_eq!(literal_pieces("a/${b}/c$d.e"), vec!["a/", "/c", ".e"]);
+    }
+
+    #[test]
+    fn prose_and_unknown_files_are_not_copies() {
+        let r = repo(
+            &["env.example", "README.md"],
+            &[(
+                "README.md",
+                "You can cp whatever you like.\ncp missing.example .env\nscp env.example host:.env\n",
+            )],
+        );
+        assert!(instructions(&r).copies.is_empty());
+    }
+
+    #[test]
+    fn a_copy_into_a_folder_keeps_the_name() {
+        let r = repo(
+            &["conf/app.yml", "deploy/x", "README.md"],
+            &[("README.md", "cp conf/app.yml deploy/\ncp conf/app.yml deploy\n")],
+        );
+        assert_eq!(
+            instructions(&r).copies.get("conf/app.yml").map(|c| c.dest_name.as_str()),
+            Some("app.yml")
+        );
+    }
+
+    #[test]
+    fn deploy_commands_and_folders() {
+        let r = repo(
+            &["deploy/kubernetes/complete-demo.yaml", "deploy/k8s/a.yaml", "deploy/k8s/b.yaml", "base.yml", "web.yml", "README.md"],
+            &[(
+                "README.md",
+                "    kubectl apply -f deploy/kubernetes/complete-demo.yaml\n    kubectl create -f deploy/k8s/\n    docker compose -f base.yml --file=web.yml up -d\n",
+            )],
+        );
+        let d = instructions(&r).deployed;
+        for p in [
+            "deploy/kubernetes/complete-demo.yaml",
+            "deploy/k8s/a.yaml",
+            "deploy/k8s/b.yaml",
+            "base.yml",
+            "web.yml",
+        ] {
+            assert!(d.contains_key(p), "{p} is deployed: {d:?}");
+        }
+    }
+
+    #[test]
+    fn files_mentioned_only_by_test_scripts() {
+        let r = repo(
+            &[
+                "docker-compose/cassandra/docker-compose.yml",
+                "docker-compose/kafka/compose.yml",
+                "scripts/e2e/cassandra.sh",
+                "scripts/release.sh",
+            ],
+            &[
+                (
+                    "scripts/e2e/cassandra.sh",
+                    "compose_file=\"docker-compose/cassandra/docker-compose.yml\"\ndocker compose -f docker-compose/kafka/compose.yml up\n",
+                ),
+                ("scripts/release.sh", "docker compose -f docker-compose/kafka/compose.yml config\n"),
+            ],
+        );
+        let m = instructions(&r).mentions;
+        assert!(m["docker-compose/cassandra/docker-compose.yml"].only_in_tests);
+        assert!(!m["docker-compose/kafka/compose.yml"].only_in_tests);
+    }
+
+    #[test]
+    fn scripts_build_a_dockerfile_by_path_or_context_folder() {
+        assert!(builds_dockerfile("file: ./docker/Dockerfile.mount\n", "docker/Dockerfile.mount"));
+        assert!(builds_dockerfile("context: cmd/api\n", "cmd/api/Dockerfile"));
+        assert!(!builds_dockerfile("context: cmd/api\n", "cmd/web/Dockerfile"));
+        assert!(builds_dockerfile("docker buildx build --push .\n", "Dockerfile"));
+        assert!(!builds_dockerfile("go test ./...\n", "Dockerfile"));
+    }
+}
