@@ -207,6 +207,16 @@ fn hostile(dir: &Path) -> Vec<&'static str> {
     fs::write(dir.join("broken.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: [unclosed\n").expect("write");
     fs::write(dir.join("heredoc.Dockerfile"), "FROM alpine:3\nRUN <<EOF\nnever closed\n").expect("write");
     fs::write(dir.join(".env"), "A=\"unterminated\nB\n=novalue\n").expect("write");
+    // `${B:-${B:-…}}` 100,000 deep, in a .env file, a Compose value and a Dockerfile ENV.
+    let nested = format!("{}x{}", "${B:-".repeat(100_000), "}".repeat(100_000));
+    fs::create_dir_all(dir.join("nested")).expect("mkdir");
+    fs::write(dir.join("nested/.env"), format!("A={nested}\n")).expect("write");
+    fs::write(
+        dir.join("nested/compose.yaml"),
+        format!("services:\n  a:\n    image: '{nested}'\n    environment:\n      A: '{nested}'\n"),
+    )
+    .expect("write");
+    fs::write(dir.join("nested/Dockerfile"), format!("FROM alpine:3\nENV A={nested}\n")).expect("write");
     #[cfg(unix)]
     {
         let _ = std::os::unix::fs::symlink(".", dir.join("loop"));
