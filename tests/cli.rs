@@ -217,6 +217,13 @@ fn hostile(dir: &Path) -> Vec<&'static str> {
     )
     .expect("write");
     fs::write(dir.join("nested/Dockerfile"), format!("FROM alpine:3\nENV A={nested}\n")).expect("write");
+    // PromQL: 50,000 terms `up + up + …`, 200 KB of unary minus, brackets 100,000 deep.
+    let rules = |expr: String| format!("groups:\n  - name: g\n    rules:\n      - record: r\n        expr: '{expr}'\n");
+    fs::create_dir_all(dir.join("promql")).expect("mkdir");
+    fs::write(dir.join("promql/chain.rules.yml"), rules(vec!["up"; 50_000].join(" + "))).expect("write");
+    fs::write(dir.join("promql/minus.rules.yml"), rules(format!("{}up", "-".repeat(200_000)))).expect("write");
+    let brackets = format!("{}up{}", "(".repeat(100_000), ")".repeat(100_000));
+    fs::write(dir.join("promql/brackets.rules.yml"), rules(brackets)).expect("write");
     #[cfg(unix)]
     {
         let _ = std::os::unix::fs::symlink(".", dir.join("loop"));
@@ -237,6 +244,16 @@ fn hostile_inputs_become_findings_not_crashes() {
     assert!(names.iter().any(|n| n == "andon/unreadable-file"), "{names:?}");
     assert!(names.iter().any(|n| n == "andon/parse-error"), "{names:?}");
     let report = json_of(&out);
+    let too_complex = |path: &str| {
+        report["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|d| d["name"] == "andon/too-complex-to-check" && d["path"] == path)
+    };
+    for path in ["promql/chain.rules.yml", "promql/minus.rules.yml", "promql/brackets.rules.yml"] {
+        assert!(too_complex(path), "{path} is reported as too complex to check");
+    }
     for bomb in bombs {
         let reported = report["diagnostics"]
             .as_array()

@@ -4,7 +4,7 @@
 use super::{File, FromFile};
 use crate::kind::FileKind;
 use crate::source::Span;
-use crate::syntax::promql;
+use crate::syntax::promql::{self, Unparsed};
 use crate::syntax::tree::{Document, Node, ScalarStyle};
 use promql_parser::parser::Expr;
 use std::sync::OnceLock;
@@ -84,16 +84,13 @@ pub struct RuleExpr {
     pub key: Span,
     pub style: ScalarStyle,
     /// The parsed expression, worked out once for the many rules that read it.
-    parsed: OnceLock<Result<Expr, String>>,
+    parsed: OnceLock<Result<Expr, Unparsed>>,
 }
 
 impl RuleExpr {
-    /// The expression parsed as PromQL, or the parser's error.
-    pub fn parsed(&self) -> Result<&Expr, &str> {
-        self.parsed
-            .get_or_init(|| promql::parse(&self.text))
-            .as_ref()
-            .map_err(String::as_str)
+    /// The expression parsed as PromQL, or why it was not.
+    pub fn parsed(&self) -> Result<&Expr, &Unparsed> {
+        self.parsed.get_or_init(|| promql::parse(&self.text)).as_ref()
     }
 }
 
