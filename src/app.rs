@@ -328,8 +328,17 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
     };
-    let fails = threshold.is_some_and(|t| checked.findings.iter().any(|f| f.diag.severity >= t));
-    Ok(u8::from(fails))
+    Ok(exit_code(&checked.findings, threshold))
+}
+
+/// 2 when andon failed on some file (whatever `--fail-on` says: the report is incomplete), else
+/// 1 when a finding reaches `threshold`, else 0.
+pub(crate) fn exit_code(findings: &[crate::engine::Finding], threshold: Option<Severity>) -> u8 {
+    if findings.iter().any(|f| f.diag.rule == crate::rules::andon::INTERNAL_ERROR) {
+        2
+    } else {
+        u8::from(threshold.is_some_and(|t| findings.iter().any(|f| f.diag.severity >= t)))
+    }
 }
 
 /// Checks standard input as the file `name` (an editor's buffer, saved or not): its kind comes

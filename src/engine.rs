@@ -408,12 +408,17 @@ fn check_file(file: &File, rules: &RuleSet, project: &Project) -> Vec<Diagnostic
     out
 }
 
-fn internal_error(rule: &str, path: &str, payload: &Box<dyn std::any::Any + Send>) -> Diagnostic {
-    let what = payload
+/// What a caught panic said.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into());
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+fn internal_error(rule: &str, path: &str, payload: &Box<dyn std::any::Any + Send>) -> Diagnostic {
+    let what = panic_message(&**payload);
     Diagnostic {
         rule: INTERNAL_ERROR,
         severity: Severity::Error,

@@ -19,7 +19,10 @@ impl Rule for MissingNoInstallRecommends {
             let commands = run_commands(df, stage);
             // A stage that turned recommends off in apt's configuration needs no flag. Each script
             // is read once, at its first command: a RUN of 50,000 commands took 44 s.
-            if commands.iter().any(|c| c.position == 0 && c.script.text().contains("Install-Recommends")) {
+            if commands
+                .iter()
+                .any(|c| c.position == 0 && c.script.text().contains("Install-Recommends"))
+            {
                 continue;
             }
             for call in tool_calls(&commands).iter().filter(|c| lacks_flag(c)) {
