@@ -38,14 +38,22 @@ pub struct ReportInput<'a> {
     pub secrets: BTreeMap<&'a str, Vec<crate::source::Span>>,
 }
 
-/// The secrets of `findings` and `suppressed`, by path (for [`ReportInput::secrets`]).
+/// The secrets of `findings` and `suppressed`, by path (for [`ReportInput::secrets`]), and in
+/// each file with a finding every credential-shaped text ([`crate::redact::credential_spans`]):
+/// a snippet may show a credential that no rule recognises.
 pub fn secrets_by_path<'a>(
     findings: &'a [Finding],
     suppressed: &'a [(Finding, crate::engine::SuppressedBy)],
+    sources: &BTreeMap<&'a str, &'a SourceFile>,
 ) -> BTreeMap<&'a str, Vec<crate::source::Span>> {
     let mut out: BTreeMap<&str, Vec<crate::source::Span>> = BTreeMap::new();
     for f in findings.iter().chain(suppressed.iter().map(|(f, _)| f)) {
         out.entry(f.diag.path.as_str()).or_default().extend(&f.diag.secrets);
+    }
+    for (path, spans) in &mut out {
+        if let Some(source) = sources.get(path) {
+            spans.extend(crate::redact::credential_spans(&source.text));
+        }
     }
     out
 }
