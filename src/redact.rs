@@ -175,6 +175,22 @@ impl Redacted {
         Redacted { text: out, regions }
     }
 
+    /// The part `window` of `text` with those of `secrets` that reach into it masked (clipped to
+    /// it); offsets given to [`Redacted::map`] are then relative to `window.start`. Costs time
+    /// in proportion to the window, not the file: a report shows thousands of snippets of one
+    /// large file.
+    pub fn window(text: &str, window: Span, secrets: &[Span]) -> Redacted {
+        let inside: Vec<Span> = secrets
+            .iter()
+            .filter(|s| s.start < window.end && s.end > window.start)
+            .map(|s| Span {
+                start: s.start.max(window.start) - window.start,
+                end: s.end.min(window.end) - window.start,
+            })
+            .collect();
+        Redacted::new(text.get(window.range()).unwrap_or(""), &inside)
+    }
+
     /// Where original byte `offset` lies in the redacted text (inside a secret: its mask start).
     pub fn map(&self, offset: u32) -> u32 {
         let mut delta: i64 = 0;

@@ -415,3 +415,33 @@ fn files_named_like_env_files_are_read_only_when_they_are_env_files() {
         .any(|d| d["name"] == "andon/parse-error" && d["path"] == ".env");
     assert!(broken_dotenv, "a broken .env is reported: {report}");
 }
+
+/// Past 50 findings of one rule in one file the human report shows one line each, and says so;
+/// the snippets it does show number their lines as the file does.
+#[test]
+fn human_report_caps_repeats_of_a_rule_in_a_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let runs: String = (0..60).map(|i| format!("RUN apt-get install -y pkg{i}=1.0\n")).collect();
+    fs::write(dir.path().join("Dockerfile"), format!("FROM debian:12\n{runs}USER 1000\n")).expect("write");
+    let args = ["check", "--color", "never", "--select", "DKR005"];
+    let json = json_of(&run_in(dir.path(), &[&args[..], &["--format", "json"]].concat()));
+    assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(60), "JSON carries every finding");
+    let out = run_in(dir.path(), &args);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let snippets = text.matches("docs: andon explain DKR005").count();
+    let one_liners = text
+        .lines()
+        .filter(|l| l.starts_with("Dockerfile:") && l.contains(": warning DKR005 "))
+        .count();
+    assert_eq!((snippets, one_liners), (50, 10), "{text}");
+    assert!(
+        text.contains("Dockerfile: 60 DKR005 findings; after the first 50, one line each"),
+        "{text}"
+    );
+    // The 50th snippet is of line 51 and shows lines 50 to 52.
+    assert!(
+        text.contains(" 51 │ RUN apt-get install -y pkg49=1.0") && text.contains(" 52 │ RUN"),
+        "{text}"
+    );
+    assert!(text.contains("Dockerfile:61:5: warning DKR005 "), "{text}");
+}

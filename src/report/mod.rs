@@ -115,9 +115,7 @@ impl ReportInput<'_> {
 /// The text of a diagnostic field with every secret of its file masked. Rules never put a
 /// secret in a message; this is the second line of defence for snippets and replacements.
 pub fn masked_slice(input: &ReportInput, source: &SourceFile, finding: &Finding, span: crate::source::Span) -> String {
-    let red = crate::redact::Redacted::new(&source.text, input.secrets_of(finding));
-    let s = red.map_span(span);
-    red.text.get(s.range()).unwrap_or("").to_string()
+    crate::redact::Redacted::window(&source.text, span, input.secrets_of(finding)).text
 }
 
 /// `s` made safe for XML 1.0 text and attribute values: markup characters become entities,
