@@ -185,7 +185,12 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     if args.diff {
         let mut out = String::new();
         for c in &changed {
-            out.push_str(&crate::fix::unified_diff(&c.path, &c.before, &c.after));
+            let after_secrets: Vec<crate::source::Span> = (checked.findings.iter().chain(checked.suppressed.iter().map(|(f, _)| f)))
+                .filter(|f| f.diag.path == c.path)
+                .flat_map(|f| f.diag.secrets.iter().copied())
+                .collect();
+            let (before, after) = crate::redact::mask_versions((&c.before, &c.before_secrets), (&c.after, &after_secrets));
+            out.push_str(&crate::fix::unified_diff(&c.path, &before, &after));
         }
         print(&out);
         return Ok(u8::from(!changed.is_empty()));
@@ -246,16 +251,18 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     for f in &checked.files {
         *files_by_kind.entry(f.kind.as_str()).or_default() += 1;
     }
+    let sources: BTreeMap<&str, &crate::source::SourceFile> = checked.files.iter().map(|f| (f.path(), &f.source)).collect();
+    let secrets = report::secrets_by_path(&checked.findings, &checked.suppressed, &sources);
     let input = ReportInput {
         findings: &checked.findings,
-        sources: checked.files.iter().map(|f| (f.path(), &f.source)).collect(),
+        sources,
         files_by_kind,
         files_checked: checked.files.len(),
         non_production_files: checked.files.iter().filter(|f| !f.production()).count(),
         rules: rules.enabled.iter().map(|e| e.meta).collect(),
         suppressed: &checked.suppressed,
         project_rules_skipped: rules.skip_project_rules,
-        secrets: report::secrets_by_path(&checked.findings, &checked.suppressed),
+        secrets,
     };
     let rendered = match args.format {
         Format::Json => report::json::render(&input),
@@ -333,8 +340,17 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
     };
-    let fails = threshold.is_some_and(|t| checked.findings.iter().any(|f| f.diag.severity >= t));
-    Ok(u8::from(fails))
+    Ok(exit_code(&checked.findings, threshold))
+}
+
+/// 2 when andon failed on some file (whatever `--fail-on` says: the report is incomplete), else
+/// 1 when a finding reaches `threshold`, else 0.
+pub(crate) fn exit_code(findings: &[crate::engine::Finding], threshold: Option<Severity>) -> u8 {
+    if findings.iter().any(|f| f.diag.rule == crate::rules::andon::INTERNAL_ERROR) {
+        2
+    } else {
+        u8::from(threshold.is_some_and(|t| findings.iter().any(|f| f.diag.severity >= t)))
+    }
 }
 
 /// Checks standard input as the file `name` (an editor's buffer, saved or not): its kind comes
@@ -384,6 +400,8 @@ struct FileChange {
     path: String,
     before: String,
     after: String,
+    /// The secrets findings marked in `before` (those of `after` are in the final check's).
+    before_secrets: Vec<crate::source::Span>,
 }
 
 /// At most this many rounds of fixing: conflicting fixes are applied one per round, and the
@@ -394,7 +412,7 @@ const MAX_FIX_PASSES: usize = 10;
 /// unapplied), re-checking between rounds. Returns the final check and, per changed file,
 /// (path, original text, fixed text). Nothing is written here.
 fn fix_until_stable(args: &CheckArgs, base: &Path, rules: &RuleSet, opts: &mut LoadOptions) -> Result<(Checked, Vec<FileChange>), String> {
-    let mut originals: BTreeMap<String, String> = BTreeMap::new();
+    let mut originals: BTreeMap<String, (String, Vec<crate::source::Span>)> = BTreeMap::new();
     for _ in 0..MAX_FIX_PASSES {
         let checked = check_paths(&args.targets(), base, rules, opts)?;
         let mut changed_any = false;
@@ -412,7 +430,16 @@ fn fix_until_stable(args: &CheckArgs, base: &Path, rules: &RuleSet, opts: &mut L
             }
             let (fixed, _deferred) = crate::fix::apply_in_file(file.text(), &edits);
             if fixed != file.text() {
-                originals.entry(file.path().to_string()).or_insert_with(|| file.text().to_string());
+                // The first change of a file is made on its original text, so this round's
+                // findings mark the original's secrets.
+                originals.entry(file.path().to_string()).or_insert_with(|| {
+                    let secrets = checked
+                        .findings
+                        .iter()
+                        .filter(|f| f.diag.path == file.path())
+                        .flat_map(|f| f.diag.secrets.iter().copied());
+                    (file.text().to_string(), secrets.collect())
+                });
                 opts.texts.insert(file.path().to_string(), fixed);
                 changed_any = true;
             }
@@ -420,9 +447,14 @@ fn fix_until_stable(args: &CheckArgs, base: &Path, rules: &RuleSet, opts: &mut L
         if !changed_any {
             let changed = originals
                 .into_iter()
-                .filter_map(|(path, before)| {
+                .filter_map(|(path, (before, before_secrets))| {
                     let after = opts.texts.get(&path)?.clone();
-                    (after != before).then_some(FileChange { path, before, after })
+                    (after != before).then_some(FileChange {
+                        path,
+                        before,
+                        after,
+                        before_secrets,
+                    })
                 })
                 .collect();
             return Ok((checked, changed));

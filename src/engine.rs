@@ -405,12 +405,17 @@ fn check_file(file: &File, rules: &RuleSet, project: &Project) -> Vec<Diagnostic
     out
 }
 
-fn internal_error(rule: &str, path: &str, payload: &Box<dyn std::any::Any + Send>) -> Diagnostic {
-    let what = payload
+/// What a caught panic said.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into());
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+fn internal_error(rule: &str, path: &str, payload: &Box<dyn std::any::Any + Send>) -> Diagnostic {
+    let what = panic_message(&**payload);
     Diagnostic {
         rule: INTERNAL_ERROR,
         severity: Severity::Error,
@@ -473,7 +478,7 @@ fn finish(diags: Vec<Diagnostic>, by_path: &HashMap<&str, &File>, rules: &RuleSe
             .get(f.diag.path.as_str())
             .map(|file| {
                 let line = file.source.index.line_span(&file.source.text, f.start.line as usize - 1);
-                let red = Redacted::new(file.source.slice(line), &shift_into(line, &f.diag.secrets));
+                let red = Redacted::window(&file.source.text, line, &f.diag.secrets);
                 red.text.split_whitespace().collect::<Vec<_>>().join(" ")
             })
             .unwrap_or_default();
@@ -500,18 +505,6 @@ fn sort(findings: &mut [Finding]) {
             &b.diag.message,
         ))
     });
-}
-
-/// Secret spans of a file, made relative to `line`.
-fn shift_into(line: Span, secrets: &[Span]) -> Vec<Span> {
-    secrets
-        .iter()
-        .filter(|s| s.start < line.end && s.end > line.start)
-        .map(|s| Span {
-            start: s.start.max(line.start) - line.start,
-            end: s.end.min(line.end) - line.start,
-        })
-        .collect()
 }
 
 /// FNV-1a: a stable hash (std's hasher may change between Rust releases).

@@ -84,7 +84,7 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &mut L
             if opts.config.is_excluded(&w.abs, &w.display) {
                 return Err((w.display.clone(), "excluded by the config".to_string()));
             }
-            let loaded = load(&w.abs, &w.display, &w.rel, opts);
+            let loaded = load_caught(&w.abs, &w.display, || load(&w.abs, &w.display, &w.rel, opts));
             if let Some(count) = &opts.progress {
                 count.fetch_add(1, Ordering::Relaxed);
             }
@@ -134,6 +134,27 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &mut L
         findings: outcome.findings,
         suppressed: outcome.suppressed,
         skipped,
+    })
+}
+
+/// `load` with a panic (a bug in a parser or classifier) turned into a file that
+/// andon/internal-error reports, so the run goes on and ends with exit 2 instead of aborting.
+fn load_caught(abs: &Path, display: &str, load: impl FnOnce() -> Result<File, (String, String)>) -> Result<File, (String, String)> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(load)).unwrap_or_else(|payload| {
+        let kind = match discover::syntax_for(display) {
+            Syntax::Dockerfile => Some(FileKind::Dockerfile),
+            Syntax::DotEnv => Some(FileKind::DotEnv),
+            _ => guess_kind_by_name(display, None),
+        };
+        let source = SourceFile::new(display, abs.to_path_buf(), String::new());
+        let mut file = File::new(
+            source,
+            kind.unwrap_or(FileKind::Other),
+            Parsed::None,
+            crate::surface::Placement::production(),
+        );
+        file.read_error = Some(ReadError::Internal(crate::engine::panic_message(&*payload)));
+        Ok(file)
     })
 }
 
@@ -404,4 +425,38 @@ pub(crate) fn is_repository_top(dir: &Path) -> bool {
             .flatten()
             .flatten()
             .any(|e| e.file_name().to_string_lossy().to_ascii_lowercase().starts_with("readme") && e.path().is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A panic while reading a file is AND004 on that file, and the run goes on.
+    #[test]
+    fn a_panic_while_loading_is_an_internal_error_of_that_file() {
+        let loaded = load_caught(Path::new("/x/Dockerfile"), "Dockerfile", || panic!("parser bug at byte 7"));
+        let file = loaded.expect("a file, not a skip");
+        assert_eq!(file.kind, FileKind::Dockerfile);
+        let rules = RuleSet::build(&[], &[], &Config::default()).expect("rules");
+        let repo = RepoIndex::new(["Dockerfile".to_string()]);
+        let outcome = engine::run(std::slice::from_ref(&file), &repo, &rules);
+        let internal: Vec<_> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.diag.rule == crate::rules::andon::INTERNAL_ERROR)
+            .collect();
+        assert_eq!(
+            internal.len(),
+            1,
+            "{:?}",
+            outcome.findings.iter().map(|f| f.diag.rule).collect::<Vec<_>>()
+        );
+        assert!(
+            internal[0].diag.message.contains("parser bug at byte 7"),
+            "{}",
+            internal[0].diag.message
+        );
+        // Exit 2 even with `--fail-on never`: the report is incomplete.
+        assert_eq!(crate::app::exit_code(&outcome.findings, None), 2);
+    }
 }

@@ -10,10 +10,16 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match andon::app::run(cli) {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
+    // A panic outside the per-file and per-rule guards (say, in a report format) is still
+    // "could not do its job", exit 2, never an abort; the panic hook has printed where.
+    match std::panic::catch_unwind(|| andon::app::run(cli)) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(e)) => {
             eprintln!("andon: {e}");
+            ExitCode::from(2)
+        }
+        Err(_) => {
+            eprintln!("andon: internal error (a bug in andon); the report is incomplete");
             ExitCode::from(2)
         }
     }

@@ -207,6 +207,23 @@ fn hostile(dir: &Path) -> Vec<&'static str> {
     fs::write(dir.join("broken.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: [unclosed\n").expect("write");
     fs::write(dir.join("heredoc.Dockerfile"), "FROM alpine:3\nRUN <<EOF\nnever closed\n").expect("write");
     fs::write(dir.join(".env"), "A=\"unterminated\nB\n=novalue\n").expect("write");
+    // `${B:-${B:-…}}` 100,000 deep, in a .env file, a Compose value and a Dockerfile ENV.
+    let nested = format!("{}x{}", "${B:-".repeat(100_000), "}".repeat(100_000));
+    fs::create_dir_all(dir.join("nested")).expect("mkdir");
+    fs::write(dir.join("nested/.env"), format!("A={nested}\n")).expect("write");
+    fs::write(
+        dir.join("nested/compose.yaml"),
+        format!("services:\n  a:\n    image: '{nested}'\n    environment:\n      A: '{nested}'\n"),
+    )
+    .expect("write");
+    fs::write(dir.join("nested/Dockerfile"), format!("FROM alpine:3\nENV A={nested}\n")).expect("write");
+    // PromQL: 50,000 terms `up + up + …`, 200 KB of unary minus, brackets 100,000 deep.
+    let rules = |expr: String| format!("groups:\n  - name: g\n    rules:\n      - record: r\n        expr: '{expr}'\n");
+    fs::create_dir_all(dir.join("promql")).expect("mkdir");
+    fs::write(dir.join("promql/chain.rules.yml"), rules(vec!["up"; 50_000].join(" + "))).expect("write");
+    fs::write(dir.join("promql/minus.rules.yml"), rules(format!("{}up", "-".repeat(200_000)))).expect("write");
+    let brackets = format!("{}up{}", "(".repeat(100_000), ")".repeat(100_000));
+    fs::write(dir.join("promql/brackets.rules.yml"), rules(brackets)).expect("write");
     #[cfg(unix)]
     {
         let _ = std::os::unix::fs::symlink(".", dir.join("loop"));
@@ -227,6 +244,16 @@ fn hostile_inputs_become_findings_not_crashes() {
     assert!(names.iter().any(|n| n == "andon/unreadable-file"), "{names:?}");
     assert!(names.iter().any(|n| n == "andon/parse-error"), "{names:?}");
     let report = json_of(&out);
+    let too_complex = |path: &str| {
+        report["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|d| d["name"] == "andon/too-complex-to-check" && d["path"] == path)
+    };
+    for path in ["promql/chain.rules.yml", "promql/minus.rules.yml", "promql/brackets.rules.yml"] {
+        assert!(too_complex(path), "{path} is reported as too complex to check");
+    }
     for bomb in bombs {
         let reported = report["diagnostics"]
             .as_array()
@@ -392,4 +419,34 @@ fn files_named_like_env_files_are_read_only_when_they_are_env_files() {
         .flatten()
         .any(|d| d["name"] == "andon/parse-error" && d["path"] == ".env");
     assert!(broken_dotenv, "a broken .env is reported: {report}");
+}
+
+/// Past 50 findings of one rule in one file the human report shows one line each, and says so;
+/// the snippets it does show number their lines as the file does.
+#[test]
+fn human_report_caps_repeats_of_a_rule_in_a_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let runs: String = (0..60).map(|i| format!("RUN apt-get install -y pkg{i}=1.0\n")).collect();
+    fs::write(dir.path().join("Dockerfile"), format!("FROM debian:12\n{runs}USER 1000\n")).expect("write");
+    let args = ["check", "--color", "never", "--select", "DKR005"];
+    let json = json_of(&run_in(dir.path(), &[&args[..], &["--format", "json"]].concat()));
+    assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(60), "JSON carries every finding");
+    let out = run_in(dir.path(), &args);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let snippets = text.matches("docs: andon explain DKR005").count();
+    let one_liners = text
+        .lines()
+        .filter(|l| l.starts_with("Dockerfile:") && l.contains(": warning DKR005 "))
+        .count();
+    assert_eq!((snippets, one_liners), (50, 10), "{text}");
+    assert!(
+        text.contains("Dockerfile: 60 DKR005 findings; after the first 50, one line each"),
+        "{text}"
+    );
+    // The 50th snippet is of line 51 and shows lines 50 to 52.
+    assert!(
+        text.contains(" 51 │ RUN apt-get install -y pkg49=1.0") && text.contains(" 52 │ RUN"),
+        "{text}"
+    );
+    assert!(text.contains("Dockerfile:61:5: warning DKR005 "), "{text}");
 }

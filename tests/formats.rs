@@ -643,3 +643,97 @@ fn every_format_is_deterministic() {
         assert_eq!(demo(format), demo(format), "{format} differs between two runs");
     }
 }
+
+/// Secrets a new user's repository holds (issue 23): some a rule reports, some no rule
+/// recognises, several on lines that only a `--diff` context or a neighbour's snippet shows.
+const REPOSITORY_SECRETS: &[&str] = &[
+    "Tr0ub4dor3xyzQ",
+    "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+    "9f8e7d6c5b4a39281706qwzxrt",
+    "AKIAQ3EGRT5Z7XWP2KLM",
+    "S3cretDbPassw0rd",
+    "redisPassw0rdXyz",
+    "ghp_Q7wErT9yUiOp3AsDfGh5JkLzXc8VbNm2Lk4J",
+    "k8sTokenValue12345",
+    "promBasicPassw0rd",
+    "promBearerTok3nValue",
+    "amBasicPassw0rd",
+    "amBearerTok3nValue",
+];
+
+fn repository_full_of_secrets() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = REPOSITORY_SECRETS;
+    let files = [
+        (
+            "Dockerfile",
+            format!(
+                "FROM debian:12\nARG DB_PASSWORD={}\nENV STRIPE_SECRET_KEY={}\nRUN apt-get update && apt-get install -y curl\n\
+                 RUN curl -H \"Authorization: Bearer {}\" https://api.example.com/hook\nENV AWS_ACCESS_KEY_ID={}\nCMD [\"app\"]\n",
+                s[0], s[1], s[2], s[3]
+            ),
+        ),
+        (".env", format!("DATABASE_URL=postgres://app:{}@db:5432/app\nREDIS_PASSWORD={}\n", s[4], s[5])),
+        (
+            "compose.yaml",
+            format!(
+                "services:\n  api:\n    image: api:latest\n    command: [\"deploy\", \"--token\", \"{}\"]\n    environment:\n      \
+                 REDIS_PASSWORD: {}\n      DATABASE_URL: postgres://app:{}@db:5432/app\n",
+                s[6], s[5], s[4]
+            ),
+        ),
+        (
+            "k8s/api.yaml",
+            format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        \
+                 - name: api\n          image: registry.example.com/api:latest\n          env:\n            - name: API_TOKEN\n              value: {}\n",
+                s[7]
+            ),
+        ),
+        (
+            "monitoring/prometheus.yml",
+            format!(
+                "global:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: api\n    basic_auth:\n      username: prom\n      password: {}\n    \
+                 static_configs:\n      - targets: ['api:9090']\n  - job_name: node\n    bearer_token: {}\n    static_configs:\n      - targets: ['node:9100']\n",
+                s[8], s[9]
+            ),
+        ),
+        (
+            "monitoring/alertmanager.yml",
+            format!(
+                "route:\n  receiver: team\nreceivers:\n  - name: team\n    webhook_configs:\n      - url: https://hooks.example.com/x\n        \
+                 http_config:\n          basic_auth:\n            username: am\n            password: {}\n          bearer_token: {}\n",
+                s[10], s[11]
+            ),
+        ),
+    ];
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, text).expect("write");
+    }
+    dir
+}
+
+#[test]
+fn no_output_of_any_kind_shows_a_secret_of_the_repository() {
+    let dir = repository_full_of_secrets();
+    let mut runs: Vec<Vec<&str>> = FORMATS.iter().map(|f| vec!["check", "--format", f]).collect();
+    runs.push(vec!["check", "--format", "human", "--color", "always"]);
+    runs.push(vec!["check", "--diff"]);
+    runs.push(vec!["check", "--diff", "--unsafe-fixes"]);
+    runs.push(vec!["check", "--write-baseline", "baseline.json"]);
+    for args in &runs {
+        let out = common::run_in(dir.path(), args);
+        let mut text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        text.push_str(&fs::read_to_string(dir.path().join("baseline.json")).unwrap_or_default());
+        assert!(text.len() > 200, "{args:?} printed a report: {text}");
+        // A mask keeps at most a 4-character prefix (`sk_l…`, and rule docs name prefixes
+        // such as `sk_live_`): no 8 characters of a secret past its fourth may appear.
+        for secret in REPOSITORY_SECRETS {
+            for at in 4..=secret.len() - 8 {
+                assert!(!text.contains(&secret[at..at + 8]), "{args:?} shows {secret}:\n{text}");
+            }
+        }
+    }
+}

@@ -549,6 +549,7 @@ pub const CREDENTIAL_KEYS: &[&str] = &[
     "api_url",
     "auth_password",
     "auth_secret",
+    "bearer_token",
     "bot_token",
     "credentials",
     "opsgenie_api_key",
@@ -646,7 +647,8 @@ fn url_carries_secret(v: &str) -> bool {
 /// Values that are not secrets: andon's placeholders ([`crate::redact::is_placeholder`]), and
 /// what a config written for envsubst or a template carries anywhere in it — `$VAR`, `${VAR}`,
 /// `{{ }}` — or a `<placeholder>` inside a URL (`https://hooks.slack.com/services/<id>`).
-fn is_placeholder(v: &str) -> bool {
+/// prometheus.yml's credentials follow the same policy.
+pub(crate) fn is_placeholder(v: &str) -> bool {
     let v = v.trim();
     let angle_placeholder = v.find('<').is_some_and(|open| v[open..].contains('>'));
     crate::redact::is_placeholder(v)

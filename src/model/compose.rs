@@ -11,6 +11,7 @@ use super::{File, FromFile};
 use crate::kind::FileKind;
 use crate::source::Span;
 use crate::syntax::tree::{Document, Node, NodeKind, ScalarStyle};
+use std::collections::HashMap;
 
 /// A value and where it is written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -938,73 +939,106 @@ pub struct Interpolated {
 }
 
 /// Reads `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`, `$VAR` and the `$$`
-/// escape as Compose does, without an environment.
+/// escape as Compose does, without an environment. A default is read as a value of its own
+/// (`${A:-${B:-x}}`); that nesting is followed with a stack of open defaults, not by
+/// recursion, and braces are matched once for the whole value, so that a value nested ten
+/// thousand deep costs time in proportion to its length and no stack.
 pub fn interpolation(value: &str) -> Interpolated {
     let mut out = Interpolated {
         with_defaults: String::with_capacity(value.len()),
         has_unset_reference: false,
         has_reference: false,
     };
-    let mut rest = value;
-    while let Some(i) = rest.find('$') {
-        out.with_defaults.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        if let Some(tail) = after.strip_prefix('$') {
-            out.with_defaults.push_str("$$");
-            rest = tail;
-        } else if let Some(body) = after.strip_prefix('{') {
-            let Some(close) = matching_brace(body) else {
-                out.with_defaults.push_str(&rest[i..]);
-                rest = "";
-                break;
-            };
-            out.has_reference = true;
-            let inner = &body[..close];
-            let default = if inner.contains(":?") || inner.contains(":+") {
-                None
+    let b = value.as_bytes();
+    let closes = matching_braces(b);
+    // The `}` that ends each default being read, innermost last.
+    let mut open_defaults: Vec<usize> = Vec::new();
+    let mut at = 0;
+    while at < b.len() {
+        let next = b[at..].iter().position(|c| *c == b'$' || *c == b'}').map_or(b.len(), |i| at + i);
+        out.with_defaults.push_str(&value[at..next]);
+        at = next;
+        if at == b.len() {
+            break;
+        }
+        if b[at] == b'}' {
+            if open_defaults.last() == Some(&at) {
+                open_defaults.pop();
             } else {
-                inner.split_once(":-").or_else(|| inner.split_once('-')).map(|(_, d)| d)
-            };
-            match default {
-                Some(d) => {
-                    let nested = interpolation(d);
-                    out.has_unset_reference |= nested.has_unset_reference;
-                    out.with_defaults.push_str(&nested.with_defaults);
-                }
-                None => {
-                    out.has_unset_reference = true;
-                    out.with_defaults.push_str(&rest[i..i + 2 + close + 1]);
-                }
+                out.with_defaults.push('}');
             }
-            rest = &body[close + 1..];
-        } else {
-            let name_len = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(after.len());
-            if name_len > 0 {
+            at += 1;
+            continue;
+        }
+        match b.get(at + 1) {
+            Some(b'$') => {
+                out.with_defaults.push_str("$$");
+                at += 2;
+            }
+            Some(b'{') => {
+                let Some(close) = closes.get(&(at + 1)).copied() else {
+                    // Never closed: the rest is text.
+                    out.with_defaults.push_str(&value[at..]);
+                    break;
+                };
                 out.has_reference = true;
-                out.has_unset_reference = true;
+                let name_end = b[at + 2..close]
+                    .iter()
+                    .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                    .map_or(close, |i| at + 2 + i);
+                let modifier = &value[name_end..close];
+                let default_at = if modifier.starts_with(":-") {
+                    Some(name_end + 2)
+                } else if modifier.starts_with('-') {
+                    Some(name_end + 1)
+                } else {
+                    None
+                };
+                match default_at {
+                    Some(d) => {
+                        open_defaults.push(close);
+                        at = d;
+                    }
+                    None => {
+                        out.has_unset_reference = true;
+                        out.with_defaults.push_str(&value[at..=close]);
+                        at = close + 1;
+                    }
+                }
             }
-            out.with_defaults.push_str(&rest[i..i + 1 + name_len]);
-            rest = &after[name_len..];
+            _ => {
+                let name_len = b[at + 1..]
+                    .iter()
+                    .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                    .unwrap_or(b.len() - at - 1);
+                if name_len > 0 {
+                    out.has_reference = true;
+                    out.has_unset_reference = true;
+                }
+                out.with_defaults.push_str(&value[at..at + 1 + name_len]);
+                at += 1 + name_len;
+            }
         }
     }
-    out.with_defaults.push_str(rest);
     out
 }
 
-/// The index of the `}` closing a `${` whose body starts `body`, nested braces counted.
-fn matching_brace(body: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, c) in body.char_indices() {
+/// For each `{` of `b` that is closed, the offset of its `}` (nested braces counted).
+fn matching_braces(b: &[u8]) -> HashMap<usize, usize> {
+    let mut out = HashMap::new();
+    let mut open = Vec::new();
+    for (i, c) in b.iter().enumerate() {
         match c {
-            '{' => depth += 1,
-            '}' if depth == 0 => return Some(i),
-            '}' => depth -= 1,
+            b'{' => open.push(i),
+            b'}' => {
+                if let Some(o) = open.pop() {
+                    out.insert(o, i);
+                }
+            }
             _ => {}
         }
     }
-    None
+    out
 }
 
 /// An image reference split into repository (with registry) and tag/digest.
@@ -1072,6 +1106,20 @@ mod tests {
         assert!(i.has_unset_reference);
         let i = interpolation("${A:?required}");
         assert!(i.has_unset_reference);
+        assert_eq!(interpolation("${A-x}y}z").with_defaults, "xy}z");
+        assert_eq!(interpolation("${A:-{x}}").with_defaults, "{x}");
+        assert_eq!(interpolation("a ${B:-${C:?e}} $D $").with_defaults, "a ${C:?e} $D $");
+        assert_eq!(interpolation("${A:-x").with_defaults, "${A:-x");
+    }
+
+    /// `${B:-${B:-…}}` far deeper than any stack allows: read in one pass, no recursion.
+    #[test]
+    fn interpolation_nested_far_past_any_stack() {
+        let n = 200_000;
+        let value = format!("{}x{}", "${B:-".repeat(n), "}".repeat(n));
+        let i = interpolation(&value);
+        assert_eq!(i.with_defaults, "x");
+        assert!(i.has_reference && !i.has_unset_reference);
     }
 
     #[test]

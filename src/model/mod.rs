@@ -63,6 +63,8 @@ pub enum ReadError {
     },
     /// The operating system refused (permissions, vanished file).
     Io(String),
+    /// andon itself failed reading or parsing the file (a panic, with its message).
+    Internal(String),
     /// A Helm template: Go template syntax from `offset` on, so the text is not the YAML that
     /// Kubernetes will see until it is rendered.
     Template {

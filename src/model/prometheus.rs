@@ -4,7 +4,7 @@
 use super::{File, FromFile};
 use crate::kind::FileKind;
 use crate::source::Span;
-use crate::syntax::promql;
+use crate::syntax::promql::{self, Unparsed};
 use crate::syntax::tree::{Document, Node, ScalarStyle};
 use promql_parser::parser::Expr;
 use std::sync::OnceLock;
@@ -84,16 +84,13 @@ pub struct RuleExpr {
     pub key: Span,
     pub style: ScalarStyle,
     /// The parsed expression, worked out once for the many rules that read it.
-    parsed: OnceLock<Result<Expr, String>>,
+    parsed: OnceLock<Result<Expr, Unparsed>>,
 }
 
 impl RuleExpr {
-    /// The expression parsed as PromQL, or the parser's error.
-    pub fn parsed(&self) -> Result<&Expr, &str> {
-        self.parsed
-            .get_or_init(|| promql::parse(&self.text))
-            .as_ref()
-            .map_err(String::as_str)
+    /// The expression parsed as PromQL, or why it was not.
+    pub fn parsed(&self) -> Result<&Expr, &Unparsed> {
+        self.parsed.get_or_init(|| promql::parse(&self.text)).as_ref()
     }
 }
 
@@ -266,7 +263,15 @@ pub struct PromConfig {
     /// scrape jobs, `alert_relabel_configs` and the `relabel_configs` of Alertmanager and
     /// remote-write entries.
     pub relabels: Vec<Relabel>,
+    /// Every credential written inline ([`CREDENTIAL_KEYS`], placeholders excepted), anywhere
+    /// in the file: scrape jobs, remote write and read, Alertmanager targets, discovery.
+    pub credentials: Vec<Spanned>,
 }
+
+/// Keys of Prometheus' HTTP client settings that hold a credential, each with a `*_file` twin:
+/// `basic_auth.password`, `authorization.credentials`, the older `bearer_token`,
+/// `oauth2.client_secret`.
+pub const CREDENTIAL_KEYS: &[&str] = &["password", "credentials", "bearer_token", "client_secret"];
 
 /// One relabelling step, with the keys rules check.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -348,6 +353,7 @@ impl FromFile for PromConfig {
             }
         }
         collect_relabels(doc, root, 0, &mut out.relabels);
+        collect_credentials(doc, root, 0, &mut out.credentials);
         let jobs = doc.get(root, "scrape_configs").map(|s| doc.items(s)).unwrap_or_default();
         for j in jobs {
             if j.as_map().is_none() {
@@ -388,6 +394,33 @@ fn collect_relabels(doc: &Document, node: &Node, depth: usize, out: &mut Vec<Rel
     } else {
         for item in doc.items(node) {
             collect_relabels(doc, item, depth + 1, out);
+        }
+    }
+}
+
+/// The inline values of [`CREDENTIAL_KEYS`] in `node` and below, to a bounded depth.
+fn collect_credentials(doc: &Document, node: &Node, depth: usize, out: &mut Vec<Spanned>) {
+    if depth > 16 {
+        return;
+    }
+    let node = doc.resolve(node);
+    if node.as_map().is_some() {
+        for e in doc.entries(node) {
+            let value = doc.resolve(&e.value);
+            match (e.key.as_str(), value.as_str()) {
+                (Some(k), Some(v)) if CREDENTIAL_KEYS.contains(&k) && !crate::model::alertmanager::is_placeholder(v) => {
+                    out.push(Spanned {
+                        value: v.to_string(),
+                        span: value.span,
+                        key: e.key.span,
+                    });
+                }
+                _ => collect_credentials(doc, &e.value, depth + 1, out),
+            }
+        }
+    } else {
+        for item in doc.items(node) {
+            collect_credentials(doc, item, depth + 1, out);
         }
     }
 }

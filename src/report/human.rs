@@ -5,13 +5,46 @@ use super::ReportInput;
 use crate::diagnostic::Severity;
 use crate::engine::Finding;
 use crate::redact::Redacted;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use crate::source::Span;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::fmt;
 
-/// A finding as miette renders it; the source text is the file with every secret masked.
+/// Lines shown above and below a snippet.
+const CONTEXT_LINES: usize = 1;
+
+/// Findings of one rule in one file shown with a snippet; the rest one line each, as compilers
+/// cap repeated errors (JSON and SARIF carry every finding in full).
+const SNIPPETS_PER_RULE_AND_FILE: usize = 50;
+
+/// The lines of a file a snippet shows, every secret in them masked. miette finds lines by
+/// scanning its source from the start, so it gets only these lines, and the line numbers it
+/// prints are shifted to the file's: a report of thousands of findings in one large file then
+/// costs time in proportion to its snippets, not to the file once per finding.
+struct Window {
+    name: String,
+    text: String,
+    /// 0-based line of the file where `text` starts.
+    first_line: usize,
+}
+
+impl SourceCode for Window {
+    fn read_span<'a>(&'a self, span: &SourceSpan, before: usize, after: usize) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// A finding as miette renders it, over the [`Window`] of its snippet.
 struct Rendered<'a> {
     finding: &'a Finding,
-    source: NamedSource<String>,
+    source: Window,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
 }
@@ -72,11 +105,36 @@ pub fn render(input: &ReportInput, opts: &Options) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_urls(false);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_urls(false)
+        .with_context_lines(CONTEXT_LINES);
     let mut out = String::new();
     if !opts.quiet {
+        let mut shown: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();
         for f in input.findings {
-            render_one(input, f, &handler, &mut out);
+            let n = shown.entry((f.diag.path.as_str(), f.meta.id.as_str())).or_default();
+            *n += 1;
+            if *n <= SNIPPETS_PER_RULE_AND_FILE {
+                render_one(input, f, &handler, &mut out);
+            } else {
+                out.push_str(&format!(
+                    "{}:{}:{}: {} {} {}\n",
+                    f.diag.path,
+                    f.start.line,
+                    f.start.column,
+                    f.diag.severity.as_str(),
+                    f.meta.id,
+                    input.scrub(f, &f.diag.message)
+                ));
+            }
+        }
+        let mut capped: Vec<_> = shown.into_iter().filter(|(_, n)| *n > SNIPPETS_PER_RULE_AND_FILE).collect();
+        capped.sort();
+        for ((path, id), n) in capped {
+            out.push_str(&format!(
+                "{path}: {n} {id} findings; after the first {SNIPPETS_PER_RULE_AND_FILE}, one line each (every format but this one shows them all in full)\n"
+            ));
         }
     }
     if opts.statistics {
@@ -92,9 +150,24 @@ fn render_one(input: &ReportInput, f: &Finding, handler: &GraphicalReportHandler
         out.push_str(&format!("{}: {} {} {}\n", d.path, d.severity.as_str(), f.meta.id, d.message));
         return;
     };
-    let red = Redacted::new(&source.text, input.secrets_of(f));
-    let span = |s: crate::source::Span| {
-        let m = red.map_span(s);
+    let places = std::iter::once(d.span).chain(d.labels.iter().map(|l| l.span));
+    let (first, last) = places.fold((d.span, d.span), |(a, b), s| {
+        (if s.start < a.start { s } else { a }, if s.end > b.end { s } else { b })
+    });
+    let index = &source.index;
+    let first_line = index.line_of(first.start).saturating_sub(CONTEXT_LINES);
+    let last_line = (index.line_of(last.end) + CONTEXT_LINES).min(index.line_count() - 1);
+    let window = Span {
+        start: index.line_span(&source.text, first_line).start,
+        end: index.line_span(&source.text, last_line).end,
+    };
+    let red = Redacted::window(&source.text, window, input.secrets_of(f));
+    let span = |s: Span| {
+        let clipped = Span {
+            start: s.start.clamp(window.start, window.end) - window.start,
+            end: s.end.clamp(window.start, window.end) - window.start,
+        };
+        let m = red.map_span(clipped);
         SourceSpan::from(m.start as usize..m.end as usize)
     };
     let mut labels = vec![LabeledSpan::new_primary_with_span(Some(d.message.clone()), span(d.span))];
@@ -117,7 +190,11 @@ fn render_one(input: &ReportInput, f: &Finding, handler: &GraphicalReportHandler
     let help = format!("{help}{}docs: andon explain {}", if help.is_empty() { "" } else { "\n" }, f.meta.id);
     let rendered = Rendered {
         finding: f,
-        source: NamedSource::new(d.path.clone(), red.text.clone()),
+        source: Window {
+            name: d.path.clone(),
+            text: red.text,
+            first_line,
+        },
         labels,
         help: Some(help),
     };

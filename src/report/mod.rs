@@ -40,14 +40,22 @@ pub struct ReportInput<'a> {
     pub secrets: BTreeMap<&'a str, Vec<crate::source::Span>>,
 }
 
-/// The secrets of `findings` and `suppressed`, by path (for [`ReportInput::secrets`]).
+/// The secrets of `findings` and `suppressed`, by path (for [`ReportInput::secrets`]), and in
+/// each file with a finding every credential-shaped text ([`crate::redact::credential_spans`]):
+/// a snippet may show a credential that no rule recognises.
 pub fn secrets_by_path<'a>(
     findings: &'a [Finding],
     suppressed: &'a [(Finding, crate::engine::SuppressedBy)],
+    sources: &BTreeMap<&'a str, &'a SourceFile>,
 ) -> BTreeMap<&'a str, Vec<crate::source::Span>> {
     let mut out: BTreeMap<&str, Vec<crate::source::Span>> = BTreeMap::new();
     for f in findings.iter().chain(suppressed.iter().map(|(f, _)| f)) {
         out.entry(f.diag.path.as_str()).or_default().extend(&f.diag.secrets);
+    }
+    for (path, spans) in &mut out {
+        if let Some(source) = sources.get(path) {
+            spans.extend(crate::redact::credential_spans(&source.text));
+        }
     }
     out
 }
@@ -109,9 +117,7 @@ impl ReportInput<'_> {
 /// The text of a diagnostic field with every secret of its file masked. Rules never put a
 /// secret in a message; this is the second line of defence for snippets and replacements.
 pub fn masked_slice(input: &ReportInput, source: &SourceFile, finding: &Finding, span: crate::source::Span) -> String {
-    let red = crate::redact::Redacted::new(&source.text, input.secrets_of(finding));
-    let s = red.map_span(span);
-    red.text.get(s.range()).unwrap_or("").to_string()
+    crate::redact::Redacted::window(&source.text, span, input.secrets_of(finding)).text
 }
 
 /// `s` made safe for XML 1.0 text and attribute values: markup characters become entities,

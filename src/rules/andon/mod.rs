@@ -6,6 +6,7 @@ mod file_too_large;
 mod ignore_without_reason;
 mod internal_error;
 mod parse_error;
+mod too_complex_to_check;
 mod unreadable_file;
 mod unrendered_template;
 mod unused_ignore;
@@ -23,6 +24,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &ignore_without_reason::IgnoreWithoutReason,
         &internal_error::InternalError,
         &parse_error::ParseError,
+        &too_complex_to_check::TooComplexToCheck,
         &unreadable_file::UnreadableFile,
         &unrendered_template::UnrenderedTemplate,
         &unused_ignore::UnusedIgnore,

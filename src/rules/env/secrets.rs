@@ -17,7 +17,7 @@
 //!   keys, GitHub, GitLab, Slack and Stripe tokens, private key blocks, JWTs) are secrets under
 //!   any key.
 
-use crate::redact::is_placeholder;
+use crate::redact::{is_placeholder, token_format};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -278,30 +278,6 @@ fn is_not_a_secret_value(value: &str) -> bool {
 /// sentence describe a secret, they are not one.
 fn is_sentence(value: &str) -> bool {
     value.split_whitespace().count() >= 2 && value.ends_with(['.', '!', '?', '…'])
-}
-
-/// A known token format, named for the message.
-fn token_format(value: &str) -> Option<&'static str> {
-    static FORMATS: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
-    let formats = FORMATS.get_or_init(|| {
-        [
-            (r"\b(AKIA|ASIA)[0-9A-Z]{16}\b", "an AWS access key"),
-            (r"\bgh[pousr]_[A-Za-z0-9]{36,}\b", "a GitHub token"),
-            (r"\bgithub_pat_[A-Za-z0-9_]{60,}\b", "a GitHub token"),
-            (r"\bglpat-[A-Za-z0-9_\-]{20,}\b", "a GitLab token"),
-            (r"\bxox[abprs]-[A-Za-z0-9\-]{10,}", "a Slack token"),
-            (r"\b[sr]k_live_[A-Za-z0-9]{20,}\b", "a Stripe secret key"),
-            (r"-----BEGIN ([A-Z]+ )?PRIVATE KEY-----", "a private key"),
-            (
-                r"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}",
-                "a JSON Web Token",
-            ),
-        ]
-        .into_iter()
-        .filter_map(|(re, what)| Regex::new(re).ok().map(|r| (r, what)))
-        .collect()
-    });
-    formats.iter().find(|(re, _)| re.is_match(value)).map(|(_, what)| *what)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@ use super::rule_file;
 use crate::model::prometheus::RuleExpr;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
+use crate::syntax::promql::Unparsed;
 
 /// An expression Prometheus cannot parse makes it refuse the whole rule file at load or reload.
 pub struct InvalidPromql;
@@ -23,9 +24,13 @@ impl Rule for InvalidPromql {
     }
 }
 
+/// The parser's complaint; an expression beyond andon's limits is andon/too-complex-to-check's.
 fn check(expr: &RuleExpr) -> Result<(), &str> {
     if expr.text.trim().is_empty() {
         return Err("the expression is empty");
     }
-    expr.parsed().map(|_| ())
+    match expr.parsed() {
+        Err(Unparsed::Invalid(message)) => Err(message),
+        Ok(_) | Err(Unparsed::TooComplex(_)) => Ok(()),
+    }
 }

@@ -14,6 +14,7 @@ mod duplicate_group_name;
 mod duplicate_job_name;
 mod duplicate_rule;
 mod error_rate_not_ratio;
+mod hardcoded_secret;
 mod high_cardinality_grouping;
 mod histogram_quantile_without_rate;
 mod invalid_promql;
@@ -63,6 +64,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &duplicate_job_name::DuplicateJobName,
         &duplicate_rule::DuplicateRule,
         &error_rate_not_ratio::ErrorRateNotRatio,
+        &hardcoded_secret::HardcodedSecret,
         &high_cardinality_grouping::HighCardinalityGrouping,
         &histogram_quantile_without_rate::HistogramQuantileWithoutRate,
         &invalid_promql::InvalidPromql,
