@@ -38,13 +38,21 @@ enum Runbook {
     Present,
 }
 
-/// Templated links (`{{ $labels.runbook }}`, `https://runbooks/{{ $labels.alertname }}`) count.
+/// Templated links (`{{ $labels.runbook }}`, `https://runbooks/{{ $labels.alertname }}`) count,
+/// as do Go templates with the `[[ ]]` delimiters operators embed their rules with
+/// (`[[ .RunbookURL ]]#Loki-Request-Errors`): the operator fills in the link.
 fn runbook(rule: &PromRule) -> Runbook {
     let Some(a) = rule.annotation("runbook_url").or_else(|| rule.annotation("runbook")) else {
         return Runbook::Missing;
     };
     let v = a.value.trim();
-    let link = v.contains("://") || v.contains("{{") || v.starts_with('/') || v.starts_with("./") || v.ends_with(".md") || v.contains('/');
+    let link = v.contains("://")
+        || v.contains("{{")
+        || (v.contains("[[") && v.contains("]]"))
+        || v.starts_with('/')
+        || v.starts_with("./")
+        || v.ends_with(".md")
+        || v.contains('/');
     if v.is_empty() || !link {
         return Runbook::NotALink(a.span);
     }
