@@ -63,6 +63,10 @@ pub struct Service {
     pub restart: Option<Spanned<String>>,
     /// `deploy.restart_policy` (Swarm / `docker stack`) is present.
     pub deploy_restart_policy: bool,
+    /// The service is written for a Swarm stack: its `deploy:` has keys only `docker stack
+    /// deploy` reads (`mode`, `placement`, `update_config`, `rollback_config`,
+    /// `endpoint_mode`). Swarm restarts a task on any exit unless told otherwise.
+    pub swarm: bool,
     pub ports: Vec<Port>,
     /// The `environment:` key, when present.
     pub environment_key: Option<Span>,
@@ -380,6 +384,7 @@ fn inherit(s: &mut Service, base: &Service) {
     }
     take(&mut s.restart, &base.restart);
     s.deploy_restart_policy |= base.deploy_restart_policy;
+    s.swarm |= base.swarm;
     s.from_base.healthcheck |= take(&mut s.healthcheck, &base.healthcheck);
     take(&mut s.limits.cpus, &base.limits.cpus);
     take(&mut s.limits.memory, &base.limits.memory);
@@ -586,6 +591,9 @@ fn read_service(doc: &Document, text: &str, name: &str, key: Span, node: &Node) 
         extends: get("extends").is_some(),
         restart: get("restart").and_then(spanned_str),
         deploy_restart_policy: doc.get_path(node, &["deploy", "restart_policy"]).is_some(),
+        swarm: ["mode", "placement", "update_config", "rollback_config", "endpoint_mode"]
+            .iter()
+            .any(|k| doc.get_path(node, &["deploy", k]).is_some()),
         user: get("user").and_then(spanned_str),
         read_only: get("read_only").and_then(spanned_bool),
         privileged: get("privileged").and_then(spanned_bool),

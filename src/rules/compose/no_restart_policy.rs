@@ -25,6 +25,7 @@ impl Rule for NoRestartPolicy {
 }
 
 /// `restart: "no"` is a deliberate choice, and one-shot jobs (profiles, `extends`) are left alone.
+/// A Swarm service restarts on any exit by default.
 fn lacks_restart(s: &Service) -> bool {
-    s.restart.is_none() && !s.deploy_restart_policy && !s.extends
+    s.restart.is_none() && !s.deploy_restart_policy && !s.extends && !s.swarm
 }
