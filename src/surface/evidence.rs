@@ -270,9 +270,15 @@ fn path_word(w: &str) -> &str {
     clean(w.rsplit_once('=').map_or(w, |(_, v)| v))
 }
 
+/// Whether a word can name a path of the repository as written: not empty, no variable, glob,
+/// placeholder or URL, not absolute, home-relative or a flag.
+fn is_repo_relative(path: &str) -> bool {
+    !(path.is_empty() || path.contains(['$', '*', '{', '<', ':']) || path.starts_with(['/', '~', '-']))
+}
+
 /// The repository path a relative path names, from the text's folder or the top.
 fn resolve(repo: &RepoIndex, folder: &str, path: &str) -> Option<String> {
-    if path.is_empty() || path.contains(['$', '*', '{', '<', ':']) || path.starts_with(['/', '~', '-']) {
+    if !is_repo_relative(path) {
         return None;
     }
     [folder, ""]
@@ -347,7 +353,7 @@ fn resolve_files(repo: &RepoIndex, folder: &str, arg: &str) -> Vec<String> {
         return vec![path];
     }
     let dir = arg.trim_end_matches('/');
-    if dir.is_empty() || dir.contains(['$', '*', '{', '<', ':']) || dir.starts_with(['/', '~', '-']) {
+    if !is_repo_relative(dir) {
         return Vec::new();
     }
     [folder, ""]
