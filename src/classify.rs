@@ -35,10 +35,35 @@ pub fn classify_tree(path: &str, text: &str, tree: &TreeFile, format: ConfigForm
             return (FileKind::Compose, None);
         }
     }
+    if crate::model::repo::is_kustomization(path) {
+        return (
+            FileKind::Other,
+            Some("Kustomize kustomization (the resources it lists are checked themselves)"),
+        );
+    }
+    if format != ConfigFormat::Toml && roots.iter().any(|r| is_json_patch(r)) {
+        return (
+            FileKind::Other,
+            Some("Kustomize JSON 6902 patch (operations on a manifest, not a config)"),
+        );
+    }
     if is_app_config_path(path) {
         return (FileKind::AppConfig(format), None);
     }
     (FileKind::Other, Some("not a deployment file andon knows"))
+}
+
+/// A JSON 6902 patch: a list of `{op, path}` operations.
+fn is_json_patch(root: &Node) -> bool {
+    root.as_seq().is_some_and(|ops| {
+        !ops.is_empty()
+            && ops.iter().all(|o| {
+                o.get("op")
+                    .and_then(Node::as_str)
+                    .is_some_and(|op| matches!(op, "add" | "remove" | "replace" | "move" | "copy" | "test"))
+                    && o.get("path").is_some()
+            })
+    })
 }
 
 fn is_compose_name(name: &str) -> bool {
@@ -312,5 +337,19 @@ mod tests {
         assert_eq!(kind(grafana), FileKind::Other);
         let prometheus = "groups:\n  - name: g\n    rules:\n      - alert: Down\n        expr: up == 0\n";
         assert_eq!(kind(prometheus), FileKind::PrometheusRules);
+    }
+
+    #[test]
+    fn kustomize_files_are_not_app_configs() {
+        use super::classify_tree;
+        use crate::discover::{ConfigFormat, FileKind};
+        use crate::syntax::{yaml, Limits};
+        let kind = |path: &str, text: &str| classify_tree(path, text, &yaml::parse(text, &Limits::default()), ConfigFormat::Yaml).0;
+        let kustomization = "resources:\n- deployment.yaml\nnamespace: logging\n";
+        assert_eq!(kind("config/overlays/x/kustomization.yaml", kustomization), FileKind::Other);
+        let patch = "- op: replace\n  path: /spec/replicas\n  value: 3\n- op: remove\n  path: /metadata/labels/x\n";
+        assert_eq!(kind("config/overlays/x/replicas.yaml", patch), FileKind::Other);
+        let config = "- name: a\n  path: /x\n";
+        assert_eq!(kind("config/app.yaml", config), FileKind::AppConfig(ConfigFormat::Yaml));
     }
 }

@@ -394,10 +394,7 @@ fn kustomize_selector_resources(repo: &RepoIndex) -> Vec<String> {
 
 /// The run's `kustomization.yaml`s, as (path, text).
 fn kustomizations(repo: &RepoIndex) -> impl Iterator<Item = &(String, String)> {
-    repo.texts.iter().filter(|(p, _)| {
-        let name = p.rsplit('/').next().unwrap_or(p);
-        matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
-    })
+    repo.texts.iter().filter(|(p, _)| crate::model::repo::is_kustomization(p))
 }
 
 /// The scanned folders that are a repository's top, as output path prefixes.

@@ -251,6 +251,14 @@ impl Service {
     pub fn image_run(&self) -> Option<&Spanned<String>> {
         self.image.as_ref().or(self.inherited_image.as_ref())
     }
+
+    /// A fragment of a service that another Compose file defines: no image, nothing to build
+    /// and no `extends:`. Compose cannot run it alone, so it is an overlay combined with `-f`
+    /// (`docker-compose.logging.yml` adding a logging driver to `front-end`); what the service
+    /// lacks is judged where it is defined.
+    pub fn is_fragment(&self) -> bool {
+        self.image_run().is_none() && self.build.is_none() && !self.extends && self.base.is_none()
+    }
 }
 
 impl VolumeMount {

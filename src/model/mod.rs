@@ -4,6 +4,7 @@ pub mod alertmanager;
 pub mod compose;
 pub mod dockerfile;
 pub mod env;
+pub mod images;
 pub mod k8s;
 pub mod project;
 pub mod prometheus;

@@ -67,14 +67,27 @@ pub fn is_repo_text(path: &str) -> bool {
         || is_ci_definition(path)
         || name.ends_with(".sh")
         || name == "makefile"
-        || (name.ends_with(".yml") || name.ends_with(".yaml")) && name.starts_with("dependabot")
-        || name.starts_with("renovate.json")
-        || name.starts_with(".renovaterc")
+        || is_dependency_bot_config(path)
         // Kustomize generates ConfigMaps and Secrets that no manifest defines; a Helm chart's
         // dependencies define objects that no template in the repository shows.
-        || matches!(name, "kustomization.yaml" | "kustomization.yml" | "kustomization")
+        || is_kustomization(path)
         || path == "Chart.yaml"
         || path.ends_with("/Chart.yaml")
+}
+
+/// A Renovate or Dependabot config: it names every file with a version in it.
+pub fn is_dependency_bot_config(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    (name.ends_with(".yml") || name.ends_with(".yaml")) && name.starts_with("dependabot")
+        || name.starts_with("renovate.json")
+        || name.starts_with(".renovaterc")
+}
+
+/// A Kustomize kustomization, by the names `kustomize build` looks for.
+pub fn is_kustomization(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
 }
 
 /// A CI pipeline definition: GitHub Actions, GitLab, CircleCI, Azure, Bitbucket, Travis,

@@ -45,10 +45,22 @@ pub struct Instructions {
     /// Files copied into place.
     pub copies: HashMap<String, Copy>,
     /// Files deployed by a command outside tests and development tooling: where.
-    pub deployed: HashMap<String, String>,
+    pub deployed: HashMap<String, Deployed>,
+    /// Files a document brings up only to try the product (under a heading such as "Try it
+    /// out" or "Development", or in a Play with Docker button): why.
+    pub tried: HashMap<String, String>,
     /// Files mentioned anywhere, with whether every mention is in a test, development or
     /// benchmark script or CI job (and the first such place).
     pub mentions: HashMap<String, Mentions>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deployed {
+    /// Where: `README.md:42`.
+    pub at: String,
+    /// Whether a Makefile target does it: a developer's shortcut as often as a release step,
+    /// so it does not outweigh what the file itself says of a development stack.
+    pub by_makefile: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,14 +73,23 @@ pub struct Mentions {
 pub fn instructions(repo: &RepoIndex) -> Instructions {
     let mut out = Instructions::default();
     for (doc, text) in &repo.texts {
+        if crate::model::repo::is_dependency_bot_config(doc) {
+            // Renovate and Dependabot list every file with a version in it: updating a file's
+            // tags says nothing of whether it ships.
+            continue;
+        }
         let folder = parent(doc);
-        let context = Context::of(doc);
+        let whole = Context::of(doc, text);
+        let makefile = doc.rsplit('/').next().is_some_and(|n| n.eq_ignore_ascii_case("makefile"));
+        let mut section = Section::default();
         for (n, line) in text.lines().enumerate() {
             // A comment in a script says nothing of what it runs (`# IMAGE is used by
             // docker-compose.yml` in a test script); in Markdown `#` starts a heading or a prompt.
-            if matches!(context, Context::Script | Context::Tests) && line.trim_start().starts_with(['#', '/']) {
+            if matches!(whole, Context::Script | Context::Tests) && line.trim_start().starts_with(['#', '/']) {
                 continue;
             }
+            section.enter(line, whole, makefile);
+            let context = section.context(whole, line);
             let at = || format!("{doc}:{}", n + 1);
             let words: Vec<&str> = line.split_whitespace().collect();
             for command in commands(&words) {
@@ -80,15 +101,31 @@ pub fn instructions(repo: &RepoIndex) -> Instructions {
                             out.copies.entry(path).or_insert(Copy { dest_name, at: at() });
                         }
                     }
-                    Command::Deploy(files) if context.deploys(doc) => {
-                        for path in files.iter().flat_map(|f| resolve_files(repo, folder, f)) {
-                            out.deployed.entry(path).or_insert_with(at);
+                    Command::Deploy(files) => {
+                        let paths = files.iter().flat_map(|f| resolve_files(repo, folder, f));
+                        if let Some(heading) = section.tryout.as_deref().filter(|_| whole == Context::Prose) {
+                            for path in paths {
+                                out.tried
+                                    .entry(path)
+                                    .or_insert_with(|| format!("brought up under the heading \"{heading}\" ({})", at()));
+                            }
+                        } else if context.deploys(doc) {
+                            for path in paths {
+                                out.deployed.entry(path).or_insert_with(|| Deployed {
+                                    at: at(),
+                                    by_makefile: makefile,
+                                });
+                            }
                         }
                     }
-                    Command::Deploy(_) => {}
                 }
             }
             if matches!(context, Context::Prose | Context::Aside) {
+                for path in playground_stacks(repo, line) {
+                    out.tried
+                        .entry(path)
+                        .or_insert_with(|| format!("opened in a Play with Docker playground ({})", at()));
+                }
                 continue;
             }
             for w in &words {
@@ -103,6 +140,96 @@ pub fn instructions(repo: &RepoIndex) -> Instructions {
         }
     }
     out
+}
+
+/// Where a line sits inside its text: under which Markdown heading, in which Makefile target.
+#[derive(Default)]
+struct Section {
+    /// The Markdown heading above, when it says the commands below try the product out.
+    tryout: Option<String>,
+    /// The Makefile target the line belongs to, when its name says it tests or develops.
+    test_target: bool,
+}
+
+impl Section {
+    fn enter(&mut self, line: &str, whole: Context, makefile: bool) {
+        if matches!(whole, Context::Prose | Context::Aside) {
+            if let Some(heading) = line.strip_prefix('#').map(|h| h.trim_start_matches('#').trim()) {
+                self.tryout = is_tryout_heading(heading).then(|| heading.to_string());
+            }
+        } else if makefile && !line.starts_with(['\t', ' ']) {
+            if let Some((target, _)) = line.split_once(':').filter(|(t, _)| !t.contains(['=', '$', ' '])) {
+                self.test_target = is_test_name(target);
+            }
+        }
+    }
+
+    fn context(&self, whole: Context, line: &str) -> Context {
+        if whole == Context::Script && (self.test_target || makes_local_cluster(line)) {
+            Context::Tests
+        } else {
+            whole
+        }
+    }
+}
+
+/// A heading under which a README shows how to try the product, not how to run it: "Try it
+/// out", "Demo", "Local development", "Running the tests".
+fn is_tryout_heading(heading: &str) -> bool {
+    heading
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .map(str::to_ascii_lowercase)
+        .any(|w| {
+            matches!(
+                w.as_str(),
+                "try" | "trying" | "demo" | "playground" | "sandbox" | "tutorial" | "development" | "developing" | "contributing"
+            ) || is_test_name(&w)
+        })
+}
+
+/// Whether a file or target name says it tests, develops or benchmarks: `e2e.sh`,
+/// `run-local.sh`, `fluentd-test:`.
+fn is_test_name(name: &str) -> bool {
+    name.to_ascii_lowercase().split(['-', '_', '.']).any(|w| {
+        matches!(
+            w,
+            "e2e" | "test" | "tests" | "testing" | "integration" | "bench" | "benchmark" | "dev" | "local"
+        )
+    })
+}
+
+/// The repository files a Play with Docker button on this line opens
+/// (`play-with-docker.com?stack=https://raw.githubusercontent.com/org/repo/<ref>/stack.yml`).
+fn playground_stacks(repo: &RepoIndex, line: &str) -> Vec<String> {
+    line.match_indices("play-with-docker.com")
+        .filter_map(|(i, _)| {
+            let url = line[i..].split_once("stack=")?.1;
+            let url = url
+                .split(|c: char| c.is_whitespace() || matches!(c, ')' | '"' | '\'' | '&'))
+                .next()?;
+            // raw.githubusercontent.com/<org>/<repo>/<ref>/<path>
+            let path = url.split_once("raw.githubusercontent.com/")?.1.splitn(4, '/').nth(3)?;
+            repo.contains(path).then(|| path.to_string())
+        })
+        .collect()
+}
+
+/// Commands that make a cluster on the developer's machine (kind, minikube, k3d), and the
+/// kubectl contexts that point at one.
+const LOCAL_CLUSTERS: &[&str] = &[
+    "kind create cluster",
+    "minikube start",
+    "k3d cluster create",
+    "--context kind-",
+    "--context=kind-",
+    "--context minikube",
+    "--context=minikube",
+    "--context k3d-",
+    "--context=k3d-",
+];
+
+fn makes_local_cluster(text: &str) -> bool {
+    LOCAL_CLUSTERS.iter().any(|c| text.contains(c))
 }
 
 /// Where a text sits, for what its commands and mentions prove.
@@ -121,15 +248,12 @@ enum Context {
 }
 
 impl Context {
-    fn of(path: &str) -> Context {
+    fn of(path: &str, text: &str) -> Context {
         let lower = path.to_ascii_lowercase();
         let name = lower.rsplit('/').next().unwrap_or(&lower);
-        let test_name = name.split(['-', '_', '.']).any(|w| {
-            matches!(
-                w,
-                "e2e" | "test" | "tests" | "testing" | "integration" | "bench" | "benchmark" | "dev" | "local"
-            )
-        });
+        // A script that makes a throwaway cluster on the developer's machine sets up a
+        // development environment, whatever it then applies to it.
+        let test_name = is_test_name(name) || name != "makefile" && makes_local_cluster(text);
         let markdown = name.ends_with(".md") || name.ends_with(".markdown");
         // A CI workflow lives under `.github/`, which marks it as tooling; what it runs
         // counts unless its own name says it tests.
@@ -215,11 +339,15 @@ fn commands<'a>(words: &[&'a str]) -> Vec<Command<'a>> {
     out
 }
 
-/// The Compose files a `docker compose` command reads: those it is given, or for `up` without
-/// `-f` the default file of the folder it runs in.
+/// The Compose files a `docker compose` command starts: those it is given, or without `-f` the
+/// default file of the folder it runs in. Only `up`, `create` and `start` run a stack; `build`,
+/// `pull` or `config` say nothing of where it runs.
 fn compose_files<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    if !args.iter().any(|a| matches!(*a, "up" | "create" | "start")) {
+        return Vec::new();
+    }
     let given = values_of(args, &["-f", "--file"]);
-    if given.is_empty() && args.contains(&"up") {
+    if given.is_empty() {
         return DEFAULT_COMPOSE_FILES.to_vec();
     }
     given
@@ -246,7 +374,17 @@ fn values_of<'a>(args: &[&'a str], flags: &[&str]) -> Vec<&'a str> {
 /// A word after which a command starts: the start of a shell list, `sudo`, a prompt, a
 /// Markdown bullet or code span, a CI `run:`.
 fn is_command_start(prev: &str) -> bool {
-    is_separator(prev) || matches!(prev, "$" | "#" | "sudo" | "-" | "*" | ">" | "then" | "do" | "run:" | "RUN") || prev.ends_with('`')
+    is_separator(prev)
+        || matches!(prev, "$" | "#" | "sudo" | "-" | "*" | ">" | "then" | "do" | "run:" | "RUN")
+        || prev.ends_with('`')
+        || is_env_assignment(prev)
+}
+
+/// `NAME=value`, set for the command that follows (`LOKI_URL=http://loki:3100 docker compose
+/// up`).
+fn is_env_assignment(w: &str) -> bool {
+    w.split_once('=')
+        .is_some_and(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
 }
 
 fn is_separator(w: &str) -> bool {
@@ -379,33 +517,46 @@ fn copy_name(repo: &RepoIndex, folder: &str, src: &str, dest: &str) -> String {
 pub fn apply(files: &mut [File], repo: &RepoIndex, told: &Instructions) {
     let readmes = Readmes::of(repo);
     for f in files.iter_mut() {
+        let deployed = told.deployed.get(f.path());
+        let dev_stack = development_stack(f);
         if let Some(why) = readmes.calls_a_sample(parent(f.path())) {
             f.placement.stays_home_by_evidence(why);
-        } else if let Some(at) = told.deployed.get(f.path()) {
-            f.placement.ships_by_evidence(format!("deployed by {at}"));
+        } else if let Some(d) = deployed.filter(|d| !(d.by_makefile && dev_stack.is_some())) {
+            f.placement.ships_by_evidence(format!("deployed by {}", d.at));
+        } else if let Some(why) = told.tried.get(f.path()) {
+            f.placement.stays_home_by_evidence(why.clone());
         } else if let Some(m) = told.mentions.get(f.path()).filter(|m| m.only_in_tests) {
             f.placement
                 .stays_home_by_evidence(format!("used only by test or development tooling ({})", m.first));
-        } else if let Some(service) = builds_from_source(f) {
-            f.placement.stays_home_by_evidence(format!(
-                "service `{service}` builds its image from source and names none to run: a development stack"
-            ));
+        } else if let Some(why) = dev_stack {
+            f.placement.stays_home_by_evidence(why);
         }
     }
     apply_builds(files, repo);
 }
 
-/// A service of a Compose file that builds its image and gives it no name (`build:` without
-/// `image:`): what such a file runs exists only on the machine that built it, which is how a
-/// developer runs a stack from source, not how a release is deployed. One that an install
+/// Why a Compose file is a stack a developer runs from their own machine, if it is: a service
+/// builds its image and gives it no name (`build:` without `image:`), so what it runs exists
+/// only where it was built, or a service runs an image tagged `local`. One that an install
 /// document or script brings up is deployed all the same (checked before this).
-fn builds_from_source(f: &File) -> Option<String> {
+fn development_stack(f: &File) -> Option<String> {
     let compose = f.model::<ComposeFile>()?;
+    if let Some(s) = compose.services.iter().find(|s| s.build.is_some() && s.image.is_none()) {
+        return Some(format!(
+            "service `{}` builds its image from source and names none to run: a development stack",
+            s.name
+        ));
+    }
     compose
         .services
         .iter()
-        .find(|s| s.build.is_some() && s.image.is_none())
-        .map(|s| s.name.clone())
+        .find(|s| s.image.as_ref().is_some_and(|i| i.value.ends_with(":local")))
+        .map(|s| {
+            format!(
+                "service `{}` runs an image tagged `local`, built on the developer's machine",
+                s.name
+            )
+        })
 }
 
 /// The READMEs of the run's folders, by folder.
@@ -517,7 +668,7 @@ fn apply_builds(files: &mut [File], repo: &RepoIndex) {
     let scripts: Vec<&str> = repo
         .texts
         .iter()
-        .filter(|(p, _)| Context::of(p) == Context::Script)
+        .filter(|(p, t)| Context::of(p, t) == Context::Script)
         .map(|(_, t)| t.as_str())
         .collect();
     for f in files.iter_mut() {
@@ -779,6 +930,34 @@ mod tests {
         let m = instructions(&r).mentions;
         assert!(m["docker-compose/cassandra/docker-compose.yml"].only_in_tests);
         assert!(!m["docker-compose/kafka/compose.yml"].only_in_tests);
+    }
+
+    #[test]
+    fn what_brings_a_stack_up_and_where() {
+        let r = repo(
+            &["sim.yml", "try.yml", "stack.yml", "e2e.yml", "kind.yaml", "prod.yml", "renovate.json", "README.md", "Makefile", "up.sh"],
+            &[
+                (
+                    "README.md",
+                    "# App\n\n## Install\n\n    docker compose -f prod.yml up -d\n\n## Try it out\n\n    docker compose -f try.yml up\n\n\
+[![Try in PWD](https://x/button.png)](http://play-with-docker.com?stack=https://raw.githubusercontent.com/o/r/0123abc/stack.yml)\n",
+                ),
+                (
+                    "Makefile",
+                    "sim-build:\n\tdocker-compose -f sim.yml build\nfluentd-test:\n\tURL=\"$(URL)\" docker compose -f e2e.yml up --build\n\
+dev:\n\tkubectl --context kind-app apply -f kind.yaml\n",
+                ),
+                ("renovate.json", "{\"fileMatch\": [\"prod.yml\"]}\n"),
+            ],
+        );
+        let told = instructions(&r);
+        assert_eq!(told.deployed.keys().collect::<Vec<_>>(), vec!["prod.yml"], "{told:?}");
+        assert!(told.tried["try.yml"].contains("Try it out"), "{told:?}");
+        assert!(told.tried["stack.yml"].contains("Play with Docker"), "{told:?}");
+        for p in ["e2e.yml", "kind.yaml"] {
+            assert!(told.mentions[p].only_in_tests, "{p}: {told:?}");
+        }
+        assert!(!told.mentions.contains_key("prod.yml") || !told.mentions["prod.yml"].first.starts_with("renovate"));
     }
 
     #[test]

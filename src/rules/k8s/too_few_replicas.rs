@@ -1,9 +1,14 @@
 use super::{replicas, ProjectObjects};
+use crate::model::images::{infra, Infra};
+use crate::model::k8s::Object;
 use crate::rules::{Project, Rule, Sink};
+use crate::syntax::tree::Node;
 use serde::Deserialize;
 
 /// A workload with fewer replicas than high availability needs (the minimum of its autoscaler,
-/// when one scales it).
+/// when one scales it). A workload that runs one instance by design is left alone: more
+/// replicas of it are not high availability (see [`single_instance_by_design`]). O(objects),
+/// with the autoscaler lookup of [`ProjectObjects`].
 pub struct TooFewReplicas;
 
 #[derive(Deserialize)]
@@ -32,7 +37,7 @@ impl Rule for TooFewReplicas {
             }
             let Some((count, written)) = replicas(obj) else { continue };
             // A Kustomize patch that leaves replicas out keeps the base's count.
-            if obj.partial && written.is_none() {
+            if obj.partial && written.is_none() || count == 1 && single_instance_by_design(obj) {
                 continue;
             }
             if let Some(hpa) = objects.autoscaler_of(obj) {
@@ -71,6 +76,27 @@ impl Rule for TooFewReplicas {
                 .help(format!("run at least {min} replicas (or an autoscaler with minReplicas ≥ {min}) so that losing one pod or node leaves the service up"));
         }
     }
+}
+
+/// A workload run as one replica whose extra replicas would not serve the same thing: a Deployment replaced
+/// with `strategy: Recreate` (its author wants no two at once), or one running a data store or a server that keeps its own state
+/// (a database, a broker, Prometheus, Alertmanager, kube-state-metrics, Jaeger all-in-one),
+/// where each replica would be a separate store, scrape or notifier. Those need a replicated
+/// setup (an operator, clustering flags), not a higher count. A controller that elects a leader
+/// is still judged: a standby takes the lease in seconds, a rescheduled pod in minutes. So is
+/// one already at two: its author means it to be replicated.
+fn single_instance_by_design(obj: &Object) -> bool {
+    let recreate = obj.spec().and_then(|s| s.get_path(&["strategy", "type"])).and_then(Node::as_str) == Some("Recreate");
+    let Some(pod) = obj.pod.as_ref() else { return recreate };
+    recreate
+        || pod.regular().filter_map(|c| c.image_ref()).any(|image| {
+            let name = crate::model::compose::ImageRef::parse(image).name().to_string();
+            infra(image) == Some(Infra::DataStore) && name != "memcached"
+                || matches!(
+                    name.as_str(),
+                    "prometheus" | "alertmanager" | "kube-state-metrics" | "all-in-one" | "pushgateway"
+                )
+        })
 }
 
 fn plural(n: i64) -> String {

@@ -140,8 +140,7 @@ fn glob_set(patterns: &[String]) -> GlobSet {
 fn made_elsewhere(project: &Project, objects: &ProjectObjects) -> BTreeSet<(&'static str, String)> {
     let mut made = BTreeSet::new();
     for path in project.repo.paths() {
-        let name = path.strip_prefix(parent(path)).unwrap_or(path).trim_start_matches('/');
-        if matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization") {
+        if crate::model::repo::is_kustomization(path) {
             if let Some(text) = project.repo.text(path) {
                 made.extend(kustomize_generated(text));
             }

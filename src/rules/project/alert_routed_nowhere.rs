@@ -1,10 +1,12 @@
 use crate::model::alertmanager::{configs, Route};
-use crate::rules::prometheus::each_alert;
+use crate::rules::prometheus::{each_alert, same_deployment};
 use crate::rules::{Project, Rule, Sink};
 use std::collections::BTreeMap;
 
 /// An alert of the repository that no route of its Alertmanager config can match, so it falls
-/// to the root route, whose receiver has no integration: it fires and notifies nobody.
+/// to the root route, whose receiver has no integration: it fires and notifies nobody. Only
+/// alerts of the Alertmanager's own deployment are judged ([`same_deployment`]): a mixin or an
+/// operator's embedded rules elsewhere in a monorepo go to their users' Alertmanagers. O(alerts).
 pub struct AlertRoutedNowhere;
 
 impl Rule for AlertRoutedNowhere {
@@ -23,7 +25,7 @@ impl Rule for AlertRoutedNowhere {
         if receiver.integrations.iter().any(|i| i.count > 0) {
             return;
         }
-        for file in project.files {
+        for file in project.files.iter().filter(|f| same_deployment(am_file.path(), f.path())) {
             each_alert(file, &mut |alert| {
                 let mut labels: BTreeMap<&str, &str> = alert
                     .labels
