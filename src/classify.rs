@@ -15,6 +15,12 @@ pub fn classify_tree(path: &str, text: &str, tree: &TreeFile, format: ConfigForm
     if format != ConfigFormat::Toml && unrendered && is_helm_template(&lower, text) {
         return (FileKind::Other, Some("Helm template (rendered manifests are what Kubernetes sees)"));
     }
+    // A file that does not parse and opens with a template action (`{{- /*gotype: …*/ -}}`,
+    // `{{- define "x" }}`) is a Go template a program renders (an operator's embedded
+    // manifests): YAML only once rendered.
+    if format != ConfigFormat::Toml && is_go_template(text, tree) {
+        return (FileKind::Other, Some("Go template (YAML only once a program renders it)"));
+    }
     if format != ConfigFormat::Toml {
         if roots.iter().any(|r| is_kubernetes_object(r)) {
             return (FileKind::Kubernetes, None);
@@ -64,6 +70,12 @@ fn is_json_patch(root: &Node) -> bool {
                     && o.get("path").is_some()
             })
     })
+}
+
+/// A file that does not parse and opens with a template action: a Go template, whatever its
+/// name says.
+pub fn is_go_template(text: &str, tree: &TreeFile) -> bool {
+    !tree.errors.is_empty() && text.trim_start().starts_with("{{")
 }
 
 fn is_compose_name(name: &str) -> bool {
@@ -350,6 +362,8 @@ mod tests {
         let patch = "- op: replace\n  path: /spec/replicas\n  value: 3\n- op: remove\n  path: /metadata/labels/x\n";
         assert_eq!(kind("config/overlays/x/replicas.yaml", patch), FileKind::Other);
         let config = "- name: a\n  path: /x\n";
+        let template = "{{- /*gotype: x.Options*/ -}}\nauth_enabled: true\n{{- if .Gossip }}\nmemberlist:\n  - {{ .Name }}\n{{- end }}\n";
+        assert_eq!(kind("internal/config/loki-config.yaml", template), FileKind::Other);
         assert_eq!(kind("config/app.yaml", config), FileKind::AppConfig(ConfigFormat::Yaml));
     }
 }

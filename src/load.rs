@@ -246,7 +246,7 @@ pub(crate) fn load(abs: &Path, display: &str, rel: &str, opts: &LoadOptions) -> 
                 Some(k) => (k, None),
                 None => classify_tree(display, &text, &tree, format),
             };
-            if kind == FileKind::Other && !tree.errors.is_empty() {
+            if kind == FileKind::Other && !tree.errors.is_empty() && !crate::classify::is_go_template(&text, &tree) {
                 // A broken file named like a deployment file is reported, not skipped.
                 kind = guess_kind_by_name(display, Some(&text)).unwrap_or(FileKind::Other);
             }

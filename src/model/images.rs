@@ -104,11 +104,10 @@ const OTHER_INFRA: &[&str] = &[
     "nextcloud",
     "gitea",
     "registry",
-    "busybox",
-    "alpine",
-    "ubuntu",
-    "debian",
 ];
+
+/// Operating-system images: infrastructure to run, a blank page to build on.
+const OS_IMAGES: &[&str] = &["busybox", "alpine", "ubuntu", "debian"];
 
 /// The kind of well-known image `image` (a reference, `postgres:16-alpine`) is, `None` for one
 /// andon does not know.
@@ -122,11 +121,17 @@ pub fn infra(image: &str) -> Option<Infra> {
         Some(Infra::OpenAdmin)
     } else if known(DATA_STORES) {
         Some(Infra::DataStore)
-    } else if known(OTHER_INFRA) {
+    } else if known(OTHER_INFRA) || known(OS_IMAGES) {
         Some(Infra::Other)
     } else {
         None
     }
+}
+
+/// Whether `image` is a third-party product (a data store, a proxy, Grafana), not an operating
+/// system: a Dockerfile built on one configures that product.
+pub fn is_product(image: &str) -> bool {
+    infra(image).is_some() && !OS_IMAGES.contains(&ImageRef::parse(image).name())
 }
 
 /// Where well-known data stores keep their data by default, by image name. Bitnami images keep
@@ -169,4 +174,98 @@ pub fn data_dirs(image: &str) -> Option<(&'static str, &'static [&'static str])>
         return known.then_some(("bitnami", &["/bitnami"][..]));
     }
     DATA_DIRS.iter().find(|(n, _)| *n == image.name()).map(|(n, dirs)| (*n, *dirs))
+}
+
+/// Official images whose entrypoint starts as root only to drop to their own user (`gosu`,
+/// `su-exec`) before the server runs, by name.
+const DROP_PRIVILEGES: &[&str] = &["postgres", "redis", "mongo", "mysql", "mariadb", "rabbitmq", "memcached"];
+
+/// Images that set a non-root `USER` of their own, by repository without registry
+/// (`prom/prometheus`, `quay.io/prometheus/prometheus`), with the first release that does
+/// (major, minor): older tags still run as root.
+const OWN_USER: &[(&str, (u32, u32))] = &[
+    ("prom/prometheus", (2, 0)),
+    ("prometheus/prometheus", (2, 0)),
+    ("prom/alertmanager", (0, 16)),
+    ("prometheus/alertmanager", (0, 16)),
+    ("prom/node-exporter", (0, 15)),
+    ("prometheus/node-exporter", (0, 15)),
+    ("prom/pushgateway", (0, 5)),
+    ("prometheus/pushgateway", (0, 5)),
+    ("prom/blackbox-exporter", (0, 12)),
+    ("prometheus/blackbox-exporter", (0, 12)),
+    ("grafana/grafana", (5, 1)),
+    ("grafana/grafana-oss", (0, 0)),
+    ("grafana/grafana-enterprise", (0, 0)),
+    ("grafana/loki", (2, 0)),
+    ("grafana/tempo", (0, 0)),
+    ("grafana/mimir", (0, 0)),
+    ("elasticsearch/elasticsearch", (6, 0)),
+    ("kube-state-metrics/kube-state-metrics", (0, 0)),
+];
+
+/// The (major, minor) a tag names (`v2.5.0`, `5.3.4-ubuntu`); `None` for `latest`, `main` and
+/// other names, which follow the newest release.
+fn version(tag: &str) -> Option<(u32, u32)> {
+    let mut parts = tag.trim_start_matches('v').split(|c: char| !c.is_ascii_digit());
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next().and_then(|m| m.parse().ok()).unwrap_or(0);
+    Some((major, minor))
+}
+
+/// Whether `image` runs its process as a non-root user without being told: it sets a non-root
+/// `USER` (Prometheus' and Grafana's images, Bitnami's, distroless and Chainguard `nonroot`,
+/// `*-unprivileged`), or it is an official data store whose entrypoint drops to its own user.
+pub fn runs_non_root(image: &str) -> bool {
+    let image = ImageRef::parse(image);
+    let repo = image.repository.as_str();
+    let library = repo.strip_prefix("docker.io/").unwrap_or(repo);
+    let library = library.strip_prefix("library/").unwrap_or(library);
+    // The path after a registry host (`quay.io/`, `docker.elastic.co/`, `registry.k8s.io/`).
+    let path = match repo.split_once('/') {
+        Some((host, rest)) if host.contains('.') || host.contains(':') => rest,
+        _ => repo,
+    };
+    let tag = image.tag.as_deref().unwrap_or_default();
+    DROP_PRIVILEGES.contains(&library)
+        || OWN_USER
+            .iter()
+            .any(|(r, since)| *r == path && version(tag).is_none_or(|v| v >= *since))
+        || path.starts_with("bitnami/")
+        || repo.starts_with("cgr.dev/chainguard/")
+        || repo.contains("distroless") && tag.contains("nonroot")
+        || image.name().ends_with("-unprivileged")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runs_non_root;
+
+    #[test]
+    fn images_that_run_as_their_own_user() {
+        for image in [
+            "prom/prometheus:v2.5.0",
+            "prom/alertmanager:latest",
+            "quay.io/prometheus/alertmanager:v0.27.0",
+            "grafana/grafana:7.5.5",
+            "mongo:7",
+            "docker.io/library/redis:7.2",
+            "bitnami/postgresql:16",
+            "gcr.io/distroless/static:nonroot",
+            "nginxinc/nginx-unprivileged:1.27",
+            "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0",
+        ] {
+            assert!(runs_non_root(image), "{image}");
+        }
+        for image in [
+            "nginx:1.27",
+            "weaveworksdemos/carts:0.4.8",
+            "gcr.io/distroless/static",
+            "grafana/promtail:3.0",
+            "myorg/postgres:1",
+            "prom/alertmanager:v0.15.3",
+        ] {
+            assert!(!runs_non_root(image), "{image}");
+        }
+    }
 }

@@ -48,6 +48,9 @@ pub struct Image {
     /// The program its ENTRYPOINT (or CMD) runs, by file name (`orders-api`): images are
     /// usually named after it, so a runtime's `image: orders-api:1.4` finds this Dockerfile.
     pub program: Option<String>,
+    /// The shipped stage (or one it builds on) sets an ENTRYPOINT or CMD: it runs something of
+    /// its own, not just its base's program with files or settings added.
+    pub own_command: bool,
     /// The external image the shipped stage is built from, lowercase.
     pub base: String,
     /// The RUN, COPY and ADD texts of the shipped stage and the stages it builds on: what
@@ -97,6 +100,18 @@ pub struct CommandLine {
 }
 
 impl CommandLine {
+    /// The names of the config files its words name (`-config.file=/etc/loki/loki.yaml`,
+    /// `--config /app/settings.toml`).
+    pub fn config_file_names(&self) -> Vec<&str> {
+        const EXTENSIONS: [&str; 5] = [".yaml", ".yml", ".json", ".toml", ".conf"];
+        self.words
+            .iter()
+            .map(|w| w.rsplit_once('=').map_or(w.as_str(), |(_, v)| v).trim_matches(['"', '\'']))
+            .filter(|w| EXTENSIONS.iter().any(|e| w.ends_with(e)))
+            .map(|w| w.rsplit('/').next().unwrap_or(w))
+            .collect()
+    }
+
     fn new(entrypoint: Option<&[String]>, args: Option<&[String]>) -> CommandLine {
         CommandLine {
             program: entrypoint.and_then(first_program).map(str::to_string),
@@ -433,10 +448,16 @@ impl Graph {
                 .iter()
                 .any(|s| s.is_empty() || path == *s || path.strip_prefix(*s).is_some_and(|rest| rest.starts_with('/')))
         };
-        self.app_configs
-            .iter()
-            .filter_map(|&i| files.get(i))
-            .filter(|f| covers(f.path()))
+        let covered = self.app_configs.iter().filter_map(|&i| files.get(i)).filter(|f| covers(f.path()));
+        // A mounted folder holds the configs of several programs (`./config` with loki.yaml,
+        // promtail.yaml and alertmanager.yml); a command line that names its config file
+        // (`-config.file=/etc/promtail/promtail.yaml`) reads that one.
+        let named = runtime.command_line().config_file_names();
+        if named.is_empty() {
+            return covered.collect();
+        }
+        covered
+            .filter(|f| named.contains(&f.path().rsplit('/').next().unwrap_or_default()))
             .collect()
     }
 
@@ -571,6 +592,11 @@ fn image(file: &File) -> Option<Image> {
         exposes_unknown,
         env,
         program: stage.and_then(|s| program(df, s)),
+        own_command: stage.is_some_and(|s| {
+            ["ENTRYPOINT", "CMD"]
+                .iter()
+                .any(|i| super::dockerfile::last_in_chain(df, s, i).is_some())
+        }),
         base: stage
             .map(|s| super::dockerfile::base_image(df, s).to_ascii_lowercase())
             .unwrap_or_default(),

@@ -935,7 +935,18 @@ mod tests {
     #[test]
     fn what_brings_a_stack_up_and_where() {
         let r = repo(
-            &["sim.yml", "try.yml", "stack.yml", "e2e.yml", "kind.yaml", "prod.yml", "renovate.json", "README.md", "Makefile", "up.sh"],
+            &[
+                "sim.yml",
+                "try.yml",
+                "stack.yml",
+                "e2e.yml",
+                "kind.yaml",
+                "prod.yml",
+                "renovate.json",
+                "README.md",
+                "Makefile",
+                "up.sh",
+            ],
             &[
                 (
                     "README.md",

@@ -37,13 +37,14 @@ impl Rule for RunsAsRoot {
     }
 }
 
-/// Images that do not run their process as root without a USER: distroless and Chainguard
-/// `nonroot` images, images whose entrypoint drops privileges itself (`gosu`, `su-exec`, as
-/// the official postgres and redis images do); and base images whose command is a bare
+/// Images that do not run their process as root without a USER: base images that set a
+/// non-root user or drop privileges in their entrypoint (`images::runs_non_root`: Prometheus',
+/// Grafana's, distroless and Chainguard `nonroot`, the official postgres and redis images),
+/// stages that install `gosu` or `su-exec` to do the same; and base images whose command is a bare
 /// interpreter (`CMD ["python3"]`), where the image built on them chooses the user.
 fn non_root_by_default(df: &Dockerfile, stage: &Stage) -> bool {
     let base = base_image(df, stage).to_ascii_lowercase();
-    if base.contains("nonroot") || base.starts_with("cgr.dev/chainguard/") || is_base_image(df, stage) {
+    if base.contains("nonroot") || crate::model::images::runs_non_root(&base) || is_base_image(df, stage) {
         return true;
     }
     stage_chain(df, stage)

@@ -1,12 +1,14 @@
 use super::{for_each_container, set_path, Scope};
 use crate::diagnostic::Fix;
+use crate::model::images::runs_non_root;
 use crate::model::k8s::{int_value, Container, ContainerKind, PodSpec};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 use crate::source::Span;
 
 /// A container that may run as root: neither `runAsNonRoot: true` nor a non-zero `runAsUser`,
-/// at pod or container level.
+/// at pod or container level, and an image that does not run as its own user
+/// ([`runs_non_root`]). `runAsUser: 0` is reported whatever the image.
 pub struct RunAsRootAllowed;
 
 impl Rule for RunAsRootAllowed {
@@ -53,6 +55,7 @@ fn detect(pod: &PodSpec, c: &Container) -> Option<(Problem, Span)> {
         Some(_) => None,
         None => match non_root {
             Some((n, _)) if n.as_bool() == Some(false) => Some((Problem::RootAllowed, n.span)),
+            _ if c.image_ref().is_some_and(runs_non_root) => None,
             _ => Some((Problem::Unset, c.at)),
         },
     }

@@ -176,6 +176,8 @@ fn listen_port(path: &[String], value: Option<String>) -> Option<u16> {
         "http_port"
             | "https_port"
             | "listen_port"
+            | "http_listen_port"
+            | "grpc_listen_port"
             | "bind_port"
             | "server_port"
             | "httpport"
@@ -236,9 +238,19 @@ fn is_listener(key: &str) -> bool {
 
 /// Servers beside the one that serves the application's traffic.
 fn is_side_listener(key: &str) -> bool {
-    ["metrics", "admin", "management", "health", "debug", "pprof", "prometheus"]
-        .iter()
-        .any(|w| key.contains(w))
+    [
+        "metrics",
+        "admin",
+        "management",
+        "health",
+        "debug",
+        "pprof",
+        "prometheus",
+        "memberlist",
+        "gossip",
+    ]
+    .iter()
+    .any(|w| key.contains(w))
 }
 
 /// Sections that describe something the application connects to.
@@ -275,6 +287,8 @@ mod tests {
         assert_eq!(port("smtp.port", "587"), None);
         assert_eq!(port("tracing.otlp.port", "4317"), None);
         assert_eq!(port("addr", "localhost:8080"), None);
+        assert_eq!(port("server.http_listen_port", "3100"), Some(3100));
+        assert_eq!(port("memberlist.bind_port", "7946"), Some(7946));
         assert_eq!(port("server.port", "${PORT}"), None);
         assert_eq!(port("server.port", "0"), None);
     }

@@ -42,10 +42,17 @@ impl Rule for UndocumentedEnvVar {
 
 /// Variables given to images built from this repository: their Dockerfile `ENV`, the
 /// `environment:` of Compose services that build them, the `env:` of Kubernetes containers that
-/// run them. Third-party images (postgres, grafana …) document their own variables.
+/// run them. Third-party images (postgres, grafana …) document their own variables, and so
+/// they do for a Dockerfile that only configures one (`FROM grafana/grafana` with `ENV GF_…`
+/// and no ENTRYPOINT or CMD of its own; one with its own entrypoint script reads its own).
 fn own_vars<'g>(g: &'g Graph, root: &str) -> Vec<&'g SetVar> {
     let mut vars: Vec<&SetVar> = Vec::new();
-    vars.extend(g.images.iter().filter(|i| under(&i.path, root)).flat_map(|i| &i.env));
+    vars.extend(
+        g.images
+            .iter()
+            .filter(|i| under(&i.path, root) && (i.own_command || !crate::model::images::is_product(&i.base)))
+            .flat_map(|i| &i.env),
+    );
     vars.extend(
         g.services
             .iter()
