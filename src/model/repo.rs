@@ -66,13 +66,18 @@ pub fn is_repo_text(path: &str) -> bool {
         || name.ends_with(".markdown")
         || is_ci_definition(path)
         || name.ends_with(".sh")
-        || name == "makefile"
+        || is_makefile(path)
         || is_dependency_bot_config(path)
         // Kustomize generates ConfigMaps and Secrets that no manifest defines; a Helm chart's
         // dependencies define objects that no template in the repository shows.
         || is_kustomization(path)
         || path == "Chart.yaml"
         || path.ends_with("/Chart.yaml")
+}
+
+/// A Makefile, by the name `make` looks for (any case).
+pub fn is_makefile(path: &str) -> bool {
+    path.rsplit('/').next().is_some_and(|n| n.eq_ignore_ascii_case("makefile"))
 }
 
 /// A Renovate or Dependabot config: it names every file with a version in it.

@@ -80,7 +80,7 @@ pub fn instructions(repo: &RepoIndex) -> Instructions {
         }
         let folder = parent(doc);
         let whole = Context::of(doc, text);
-        let makefile = doc.rsplit('/').next().is_some_and(|n| n.eq_ignore_ascii_case("makefile"));
+        let makefile = crate::model::repo::is_makefile(doc);
         let mut section = Section::default();
         for (n, line) in text.lines().enumerate() {
             // A comment in a script says nothing of what it runs (`# IMAGE is used by
@@ -253,7 +253,7 @@ impl Context {
         let name = lower.rsplit('/').next().unwrap_or(&lower);
         // A script that makes a throwaway cluster on the developer's machine sets up a
         // development environment, whatever it then applies to it.
-        let test_name = is_test_name(name) || name != "makefile" && makes_local_cluster(text);
+        let test_name = is_test_name(name) || !crate::model::repo::is_makefile(path) && makes_local_cluster(text);
         let markdown = name.ends_with(".md") || name.ends_with(".markdown");
         // A CI workflow lives under `.github/`, which marks it as tooling; what it runs
         // counts unless its own name says it tests.
