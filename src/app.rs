@@ -233,10 +233,16 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
                     f.path().to_string(),
                     format!("{}: template, not checked until rendered", f.kind.as_str()),
                 ),
-                _ => match f.placement.describe() {
-                    placed if placed.is_empty() => (f.path().to_string(), f.kind.as_str().to_string()),
-                    placed => (f.path().to_string(), format!("{}, {placed}", f.kind.as_str())),
-                },
+                _ => {
+                    let mut what = f.kind.as_str().to_string();
+                    for said in std::iter::once(f.placement.describe())
+                        .chain(f.non_production_parts.iter().map(|(_, why)| format!("non-production part: {why}")))
+                        .filter(|s| !s.is_empty())
+                    {
+                        what = format!("{what}, {said}");
+                    }
+                    (f.path().to_string(), what)
+                }
             })
             .collect();
         rows.extend(checked.skipped.iter().map(|(p, why)| (p.clone(), format!("skipped: {why}"))));

@@ -439,7 +439,15 @@ fn finish(diags: Vec<Diagnostic>, by_path: &HashMap<&str, &File>, rules: &RuleSe
             // A file that does not ship is held to validity rules only, and what they find in it
             // does not fail a production gate: it is reported as info. A bug of andon's stays
             // an error.
-            if file.is_some_and(|f| !f.production()) && diag.rule != INTERNAL_ERROR {
+            let in_part_home = file.is_some_and(|f| {
+                f.non_production_parts
+                    .iter()
+                    .any(|(part, _)| part.start <= diag.span.start && diag.span.start < part.end)
+            });
+            if in_part_home && meta.production_only {
+                return None;
+            }
+            if (in_part_home || file.is_some_and(|f| !f.production())) && diag.rule != INTERNAL_ERROR {
                 diag.severity = diag.severity.min(Severity::Info);
             }
             let (start, end) = match file {

@@ -450,3 +450,37 @@ fn human_report_caps_repeats_of_a_rule_in_a_file() {
     );
     assert!(text.contains("Dockerfile:61:5: warning DKR005 "), "{text}");
 }
+
+/// A Compose service the file itself marks "for testing purposes only" is judged like a file
+/// that does not ship: production rules leave it, the listing says why, and
+/// `--all-production` judges it again.
+#[test]
+fn a_service_commented_for_testing_only_is_not_judged_as_production() {
+    let dir = tempfile::tempdir().expect("tmp");
+    fs::write(
+        dir.path().join("docker-compose.yml"),
+        "services:\n  api:\n    image: registry.example.com/api:1.4.2\n\n  # for testing purposes only, disable in production\n  log-generator:\n    image: mingrammer/flog:0.4.3\n",
+    )
+    .expect("write");
+    let restart_lines = |args: &[&str]| -> Vec<u64> {
+        let out = run_in(dir.path(), args);
+        json_of(&out)["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|d| d["rule"] == "CMP001")
+            .filter_map(|d| d["start"]["line"].as_u64())
+            .collect()
+    };
+    assert_eq!(restart_lines(&["check", "--format", "json", "--fail-on", "never"]), vec![2]);
+    assert_eq!(
+        restart_lines(&["check", "--format", "json", "--fail-on", "never", "--all-production"]),
+        vec![2, 6]
+    );
+    let out = run_in(dir.path(), &["check", "--show-files", "--quiet", "--fail-on", "never"]);
+    let listing = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        listing.contains("non-production part: service `log-generator` is commented \"for testing purposes only"),
+        "{listing}"
+    );
+}

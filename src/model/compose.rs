@@ -31,11 +31,54 @@ pub struct ComposeFile {
     pub includes: Vec<String>,
 }
 
+impl ComposeFile {
+    /// A job that runs once and exits: another service waits for it to complete
+    /// (`condition: service_completed_successfully`), or its name says it migrates, seeds,
+    /// imports or sets up (`db-migrate`, `importer`, `createbuckets`). Restarting it would run
+    /// it again forever, and its log is a few lines.
+    pub fn is_one_shot(&self, service: &Service) -> bool {
+        const JOB_WORDS: &[&str] = &[
+            "init",
+            "migrate",
+            "migration",
+            "migrations",
+            "migrator",
+            "setup",
+            "seed",
+            "seeder",
+            "import",
+            "importer",
+            "bootstrap",
+            "provision",
+            "provisioner",
+            "createbuckets",
+            "job",
+            "oneshot",
+        ];
+        let awaited = self
+            .services
+            .iter()
+            .flat_map(|o| &o.depends_on)
+            .any(|d| d.service == service.name && d.condition.as_ref().is_some_and(|c| c.value == "service_completed_successfully"));
+        awaited
+            || service
+                .name
+                .to_ascii_lowercase()
+                .split(['-', '_', '.'])
+                .any(|w| JOB_WORDS.contains(&w))
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Service {
     pub name: String,
     /// The service's key: where findings about a missing field point.
     pub key_span: Span,
+    /// The `#` comment lines right above the service's key, joined: where a file says a
+    /// service is "for testing purposes only".
+    pub comment_above: Option<String>,
+    /// The whole entry, from its key to the end of its value.
+    pub entry_span: Span,
     /// Where a new key of this service goes (start of its first own key's line) and the
     /// indentation that key uses; `None` for flow-style or empty services.
     pub insert_at: Option<(usize, String)>,
@@ -525,6 +568,7 @@ fn moved_to(mut base: Service, at: Span) -> Service {
         }
     }
     base.key_span = at;
+    base.entry_span = at;
     base.insert_at = None;
     move_opt(&mut base.image, at);
     move_opt(&mut base.inherited_image, at);
@@ -593,6 +637,8 @@ fn read_service(doc: &Document, text: &str, name: &str, key: Span, node: &Node) 
     let mut s = Service {
         name: name.to_string(),
         key_span: key,
+        comment_above: comment_above(text, key),
+        entry_span: Span::new(key.start as usize, node.span.end.max(key.end) as usize),
         insert_at: insert_point(text, node),
         image: get("image").and_then(spanned_str),
         build: get("build").map(|b| Build::read(doc, doc.resolve(b))),
@@ -730,6 +776,19 @@ fn insert_point(text: &str, map: &Node) -> Option<(usize, String)> {
         return None;
     }
     Some((line_start, indent.to_string()))
+}
+
+/// The comment lines right above the line where `span` starts, in order, joined by spaces.
+fn comment_above(text: &str, span: Span) -> Option<String> {
+    let start = text.get(..span.start as usize)?.rfind('\n').map_or(0, |i| i + 1);
+    let lines: Vec<&str> = text[..start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| l.trim_start_matches('#').trim())
+        .collect();
+    (!lines.is_empty()).then(|| lines.into_iter().rev().collect::<Vec<_>>().join(" "))
 }
 
 /// The text of a `#` comment on the line where `span` ends, if any.

@@ -128,10 +128,52 @@ pub fn infra(image: &str) -> Option<Infra> {
     }
 }
 
+/// Whether `image` runs a data store, known by name or named after one
+/// (`heapster-influxdb-amd64`, `catalogue-mysql`); not a tool beside one
+/// (`postgres-exporter`, `redis-commander`, `mongo-express`).
+pub fn runs_data_store(image: &str) -> bool {
+    if let Some(kind) = infra(image) {
+        return kind == Infra::DataStore;
+    }
+    let name = ImageRef::parse(image).name().to_ascii_lowercase();
+    let words: Vec<&str> = name.split(['-', '_', '.']).collect();
+    const TOOLS: &[&str] = &[
+        "exporter",
+        "operator",
+        "ui",
+        "commander",
+        "express",
+        "admin",
+        "proxy",
+        "client",
+        "cli",
+        "backup",
+    ];
+    words.iter().any(|w| DATA_STORES.contains(w)) && !words.iter().any(|w| TOOLS.contains(w))
+}
+
 /// Whether `image` is a third-party product (a data store, a proxy, Grafana), not an operating
 /// system: a Dockerfile built on one configures that product.
 pub fn is_product(image: &str) -> bool {
     infra(image).is_some() && !OS_IMAGES.contains(&ImageRef::parse(image).name())
+}
+
+/// Node agents that report on or wire up the node itself, by name, with the host namespaces
+/// their upstream DaemonSets share: node-exporter reads the node's interfaces and processes,
+/// CNI and kube-proxy agents program the node's network.
+const NODE_AGENTS: &[(&str, &[&str])] = &[
+    ("node-exporter", &["hostNetwork", "hostPID"]),
+    ("kube-proxy", &["hostNetwork"]),
+    ("calico-node", &["hostNetwork"]),
+    ("cilium", &["hostNetwork"]),
+    ("flannel", &["hostNetwork"]),
+    ("weave-kube", &["hostNetwork"]),
+];
+
+/// Whether `image` is a node agent that needs the host namespace `field` (`hostNetwork`).
+pub fn needs_host_namespace(image: &str, field: &str) -> bool {
+    let name = ImageRef::parse(image).name().to_string();
+    NODE_AGENTS.iter().any(|(n, fields)| *n == name && fields.contains(&field))
 }
 
 /// Where well-known data stores keep their data by default, by image name. Bitnami images keep

@@ -42,6 +42,9 @@ pub struct File {
     /// A resource of a `kustomization.yaml` that adds selector labels (`commonLabels`): Kustomize
     /// writes the workload's selector, so the file may leave it out.
     pub kustomize_selector: bool,
+    /// Parts of a shipping file that the file itself says do not ship (a Compose service
+    /// commented "for testing purposes only"), with why: judged like a file that does not ship.
+    pub non_production_parts: Vec<(crate::source::Span, String)>,
     /// The image names some `kustomization.yaml` of the run pins with `images:` (newTag, digest).
     pub kustomize_images: std::sync::Arc<std::collections::BTreeSet<String>>,
     models: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
@@ -89,6 +92,7 @@ impl File {
             read_error: None,
             kustomize_patch: false,
             kustomize_selector: false,
+            non_production_parts: Vec::new(),
             kustomize_images: Default::default(),
             models: Mutex::new(HashMap::new()),
         }

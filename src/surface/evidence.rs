@@ -103,7 +103,7 @@ pub fn instructions(repo: &RepoIndex) -> Instructions {
                     }
                     Command::Deploy(files) => {
                         let paths = files.iter().flat_map(|f| resolve_files(repo, folder, f));
-                        if let Some(heading) = section.tryout.as_deref().filter(|_| whole == Context::Prose) {
+                        if let Some(heading) = section.tryout.as_ref().map(|(_, h)| h.as_str()).filter(|_| whole == Context::Prose) {
                             for path in paths {
                                 out.tried
                                     .entry(path)
@@ -126,6 +126,13 @@ pub fn instructions(repo: &RepoIndex) -> Instructions {
                         .entry(path)
                         .or_insert_with(|| format!("opened in a Play with Docker playground ({})", at()));
                 }
+                if is_folder_readme(repo, doc) {
+                    for path in example_links(repo, folder, line) {
+                        out.tried
+                            .entry(path)
+                            .or_insert_with(|| format!("its README links it as an example ({})", at()));
+                    }
+                }
                 continue;
             }
             for w in &words {
@@ -145,8 +152,11 @@ pub fn instructions(repo: &RepoIndex) -> Instructions {
 /// Where a line sits inside its text: under which Markdown heading, in which Makefile target.
 #[derive(Default)]
 struct Section {
-    /// The Markdown heading above, when it says the commands below try the product out.
-    tryout: Option<String>,
+    /// The Markdown heading above, when it or a heading it sits under says the commands below
+    /// try the product out, with its level: "### Demo" covers its "#### Spin up" subsection.
+    tryout: Option<(usize, String)>,
+    /// Inside a fenced code block, where `#` starts a shell comment, not a heading.
+    in_code: bool,
     /// The Makefile target the line belongs to, when its name says it tests or develops.
     test_target: bool,
 }
@@ -154,9 +164,18 @@ struct Section {
 impl Section {
     fn enter(&mut self, line: &str, whole: Context, makefile: bool) {
         if matches!(whole, Context::Prose | Context::Aside) {
-            if let Some(heading) = line.strip_prefix('#').map(|h| h.trim_start_matches('#').trim()) {
-                self.tryout = is_tryout_heading(heading).then(|| heading.to_string());
+            if line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~") {
+                self.in_code = !self.in_code;
             }
+            let level = line.len() - line.trim_start_matches('#').len();
+            if self.in_code || level == 0 {
+                return;
+            }
+            if self.tryout.as_ref().is_some_and(|(above, _)| *above < level) {
+                return;
+            }
+            let heading = line[level..].trim();
+            self.tryout = is_tryout_heading(heading).then(|| (level, heading.to_string()));
         } else if makefile && !line.starts_with(['\t', ' ']) {
             if let Some((target, _)) = line.split_once(':').filter(|(t, _)| !t.contains(['=', '$', ' '])) {
                 self.test_target = is_test_name(target);
@@ -210,6 +229,40 @@ fn playground_stacks(repo: &RepoIndex, line: &str) -> Vec<String> {
             // raw.githubusercontent.com/<org>/<repo>/<ref>/<path>
             let path = url.split_once("raw.githubusercontent.com/")?.1.splitn(4, '/').nth(3)?;
             repo.contains(path).then(|| path.to_string())
+        })
+        .collect()
+}
+
+/// Whether a text is the README of a folder below the scanned trees' tops (whose README is
+/// the product's, and may call its whole install "an example setup").
+fn is_folder_readme(repo: &RepoIndex, doc: &str) -> bool {
+    is_readme(doc) && !is_top(&repo.roots, parent(doc))
+}
+
+fn is_readme(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.eq_ignore_ascii_case("readme.md") || name.eq_ignore_ascii_case("readme.markdown")
+}
+
+/// Whether a folder is the top of a scanned tree (`""`, `"examples/demo"`).
+fn is_top(roots: &[String], dir: &str) -> bool {
+    dir.is_empty() || roots.iter().any(|r| r.strip_suffix('/') == Some(dir))
+}
+
+/// The files of its own folder that a README line links to while calling them an example
+/// ("See example in the included [docker-compose](./docker-compose.yml) file").
+fn example_links(repo: &RepoIndex, folder: &str, line: &str) -> Vec<String> {
+    let says_example = line
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| matches!(w.to_ascii_lowercase().as_str(), "example" | "sample" | "demo"));
+    if !says_example {
+        return Vec::new();
+    }
+    line.match_indices("](")
+        .filter_map(|(i, _)| {
+            let target = line[i + 2..].split([')', ' ', '#']).next()?;
+            let path = resolve(repo, folder, target.strip_prefix("./").unwrap_or(target))?;
+            path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/')).then_some(path)
         })
         .collect()
 }
@@ -533,6 +586,50 @@ pub fn apply(files: &mut [File], repo: &RepoIndex, told: &Instructions) {
         }
     }
     apply_builds(files, repo);
+    apply_mounts(files);
+    for f in files
+        .iter_mut()
+        .filter(|f| f.placement.production && f.placement.by != super::By::Setting)
+    {
+        f.non_production_parts = services_marked_for_testing(f);
+    }
+}
+
+/// The Compose services whose comment says they are for testing only ("# for testing
+/// purposes only, disable in production"), with that comment.
+fn services_marked_for_testing(f: &File) -> Vec<(crate::source::Span, String)> {
+    let Some(compose) = f.model::<ComposeFile>() else {
+        return Vec::new();
+    };
+    compose
+        .services
+        .iter()
+        .filter_map(|s| {
+            let comment = s.comment_above.as_deref()?;
+            says_testing_only(comment).then(|| (s.entry_span, format!("service `{}` is commented \"{comment}\"", s.name)))
+        })
+        .collect()
+}
+
+/// Whether a comment says what follows is not for production: "for testing purposes only",
+/// "dev only", "not for production", "disable in production".
+fn says_testing_only(comment: &str) -> bool {
+    let lower = comment.to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let near = |a: &[&str], b: &[&str], gap: usize| {
+        words
+            .iter()
+            .enumerate()
+            .any(|(i, w)| a.contains(w) && words[i + 1..].iter().take(gap).any(|x| b.contains(x)))
+    };
+    const TESTING: &[&str] = &["test", "testing", "tests", "dev", "development", "debug", "debugging", "demo"];
+    near(TESTING, &["only"], 2)
+        || near(&["only"], TESTING, 2)
+        || near(&["not"], &["production", "prod"], 2)
+        || near(&["disable", "remove", "delete", "drop"], &["production", "prod"], 3)
 }
 
 /// Why a Compose file is a stack a developer runs from their own machine, if it is: a service
@@ -571,8 +668,7 @@ impl<'a> Readmes<'a> {
     fn of(repo: &'a RepoIndex) -> Readmes<'a> {
         let mut by_folder = HashMap::new();
         for (path, text) in &repo.texts {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            if name.eq_ignore_ascii_case("readme.md") || name.eq_ignore_ascii_case("readme.markdown") {
+            if is_readme(path) {
                 by_folder.insert(parent(path), (path.as_str(), text.as_str()));
             }
         }
@@ -585,7 +681,7 @@ impl<'a> Readmes<'a> {
     /// Why the nearest README of `dir` or a folder above it (below the folder the user named)
     /// says that what it holds is a sample, if it does.
     fn calls_a_sample(&self, mut dir: &str) -> Option<String> {
-        while !dir.is_empty() && !self.roots.iter().any(|r| r.strip_suffix('/') == Some(dir)) {
+        while !is_top(self.roots, dir) {
             if let Some((path, text)) = self.by_folder.get(dir) {
                 return sample_claim(text).map(|claim| format!("its README calls it {claim} ({path})"));
             }
@@ -682,6 +778,77 @@ fn apply_builds(files: &mut [File], repo: &RepoIndex) {
             ));
         }
     }
+}
+
+/// A host path a Compose file bind-mounts, resolved in the repository.
+struct Mount {
+    compose: String,
+    ships: bool,
+    path: String,
+}
+
+/// Configs by the Compose files that mount them: one mounted only by stacks that do not ship
+/// does not ship either. One beside a shipping stack that mounts the files of its folder one by
+/// one, and builds nothing that could copy it in, but not this one, is a leftover the stack
+/// never reads (a sample `rules.yml` next to the `loki.yaml` it mounts).
+fn apply_mounts(files: &mut [File]) {
+    use crate::kind::FileKind;
+    let mut mounts: Vec<Mount> = Vec::new();
+    // Compose folders that build an image: a config there may be copied in by a Dockerfile.
+    let mut building: Vec<String> = Vec::new();
+    for f in files.iter() {
+        let Some(compose) = f.model::<ComposeFile>() else { continue };
+        let dir = parent(f.path());
+        if compose.services.iter().any(|s| s.build.is_some()) {
+            building.push(dir.to_string());
+        }
+        for v in compose.services.iter().flat_map(|s| &s.volumes).filter(|v| v.is_bind()) {
+            let Some(path) = v.source.as_deref().filter(|p| is_repo_relative(p)).and_then(|p| join(dir, p)) else {
+                continue;
+            };
+            mounts.push(Mount {
+                compose: f.path().to_string(),
+                ships: f.production(),
+                path: path.trim_end_matches('/').to_string(),
+            });
+        }
+    }
+    let covers = |m: &Mount, path: &str| m.path == path || path.strip_prefix(m.path.as_str()).is_some_and(|rest| rest.starts_with('/'));
+    let text_of = |path: &str| files.iter().find(|f| f.path() == path).map_or("", |f| f.text());
+    let mut verdicts: Vec<(usize, String)> = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        if !matches!(
+            f.kind,
+            FileKind::PrometheusRules | FileKind::PrometheusConfig | FileKind::AlertmanagerConfig | FileKind::AppConfig(_)
+        ) {
+            continue;
+        }
+        let by: Vec<&Mount> = mounts.iter().filter(|m| covers(m, f.path())).collect();
+        if let Some(first) = by.first() {
+            if !by.iter().any(|m| m.ships) {
+                verdicts.push((i, format!("mounted only by {}, which does not ship", first.compose)));
+            }
+            continue;
+        }
+        // The nearest shipping stack in a folder above, mounting files below that folder and
+        // naming this one nowhere (not in `configs:`, `env_file:` or a command).
+        let name = f.path().rsplit('/').next().unwrap_or(f.path());
+        let beside = mounts.iter().filter(|m| m.ships).find(|m| {
+            let dir = parent(&m.compose);
+            !dir.is_empty() && is_below(f.path(), dir) && is_below(&m.path, dir) && !building.iter().any(|b| b == dir)
+        });
+        if let Some(m) = beside.filter(|m| !text_of(&m.compose).contains(name)) {
+            verdicts.push((i, format!("{} mounts the files of its folder it uses, and not this one", m.compose)));
+        }
+    }
+    for (i, why) in verdicts {
+        files[i].placement.stays_home_by_evidence(why);
+    }
+}
+
+/// Whether `path` lies below the folder `dir`.
+fn is_below(path: &str, dir: &str) -> bool {
+    path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Whether a CI definition, script or Makefile builds this Dockerfile: it names its path (`-f
@@ -937,6 +1104,8 @@ mod tests {
         let r = repo(
             &[
                 "sim.yml",
+                "nested.yml",
+                "run.yml",
                 "try.yml",
                 "stack.yml",
                 "e2e.yml",
@@ -951,6 +1120,7 @@ mod tests {
                 (
                     "README.md",
                     "# App\n\n## Install\n\n    docker compose -f prod.yml up -d\n\n## Try it out\n\n    docker compose -f try.yml up\n\n\
+### Spin it up\n\n```sh\n# first the network\ndocker compose -f nested.yml up\n```\n\n## Run it\n\n    docker compose -f run.yml up -d\n\n\
 [![Try in PWD](https://x/button.png)](http://play-with-docker.com?stack=https://raw.githubusercontent.com/o/r/0123abc/stack.yml)\n",
                 ),
                 (
@@ -962,13 +1132,53 @@ dev:\n\tkubectl --context kind-app apply -f kind.yaml\n",
             ],
         );
         let told = instructions(&r);
-        assert_eq!(told.deployed.keys().collect::<Vec<_>>(), vec!["prod.yml"], "{told:?}");
+        let mut deployed: Vec<_> = told.deployed.keys().collect();
+        deployed.sort();
+        assert_eq!(deployed, vec!["prod.yml", "run.yml"], "{told:?}");
         assert!(told.tried["try.yml"].contains("Try it out"), "{told:?}");
+        assert!(told.tried["nested.yml"].contains("Try it out"), "{told:?}");
         assert!(told.tried["stack.yml"].contains("Play with Docker"), "{told:?}");
         for p in ["e2e.yml", "kind.yaml"] {
             assert!(told.mentions[p].only_in_tests, "{p}: {told:?}");
         }
         assert!(!told.mentions.contains_key("prod.yml") || !told.mentions["prod.yml"].first.starts_with("renovate"));
+    }
+
+    #[test]
+    fn a_folder_readme_that_links_a_file_as_an_example() {
+        let r = repo(
+            &["tool/README.md", "tool/docker-compose.yml", "tool/Dockerfile", "README.md", "compose.yml"],
+            &[
+                ("tool/README.md", "# tool\n\nSee example in the included [docker-compose](./docker-compose.yml) file.\nBuilt from [Dockerfile](Dockerfile).\n"),
+                ("README.md", "An example setup: [compose.yml](compose.yml).\n"),
+            ],
+        );
+        let told = instructions(&r);
+        assert!(told.tried["tool/docker-compose.yml"].contains("example"), "{told:?}");
+        assert!(!told.tried.contains_key("tool/Dockerfile"), "{told:?}");
+        // The product's own README may call its install an example.
+        assert!(!told.tried.contains_key("compose.yml"), "{told:?}");
+    }
+
+    #[test]
+    fn comments_that_keep_a_service_out_of_production() {
+        for yes in [
+            "for testing purposes only, disable in production",
+            "dev only",
+            "Only for development",
+            "not for production use",
+            "remove this in production",
+        ] {
+            assert!(says_testing_only(yes), "{yes}");
+        }
+        for no in [
+            "the API, load-balanced",
+            "runs database migrations",
+            "only port 443 is public",
+            "production database",
+        ] {
+            assert!(!says_testing_only(no), "{no}");
+        }
     }
 
     #[test]

@@ -14,7 +14,8 @@ impl Rule for NoLogRotation {
 
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some(compose) = compose(file, out) else { return };
-        for s in compose.services.iter().filter(|s| !s.extends) {
+        // A one-shot job logs a few lines and exits.
+        for s in compose.services.iter().filter(|s| !s.extends && !compose.is_one_shot(s)) {
             if judged_elsewhere(file, out, s, |o| unbounded_logs(o).is_some()) {
                 continue;
             }

@@ -13,7 +13,7 @@ impl Rule for NoRestartPolicy {
 
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some(compose) = compose(file, out) else { return };
-        for s in compose.services.iter().filter(|s| lacks_restart(s)) {
+        for s in compose.services.iter().filter(|s| lacks_restart(s) && !compose.is_one_shot(s)) {
             if judged_elsewhere(file, out, s, lacks_restart) {
                 continue;
             }
@@ -24,7 +24,8 @@ impl Rule for NoRestartPolicy {
     }
 }
 
-/// `restart: "no"` is a deliberate choice, and one-shot jobs (profiles, `extends`) are left alone.
+/// `restart: "no"` is a deliberate choice, and one-shot jobs (`ComposeFile::is_one_shot`) are
+/// left alone.
 /// A Swarm service restarts on any exit by default.
 fn lacks_restart(s: &Service) -> bool {
     s.restart.is_none() && !s.deploy_restart_policy && !s.extends && !s.swarm

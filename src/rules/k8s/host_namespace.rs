@@ -1,8 +1,10 @@
 use super::{for_each_pod, Scope};
+use crate::model::images::needs_host_namespace;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 
-/// A pod that shares the node's network, process or IPC namespace.
+/// A pod that shares the node's network, process or IPC namespace. A DaemonSet of a node agent
+/// that needs it (node-exporter, kube-proxy, a CNI agent) is left alone.
 pub struct HostNamespace;
 
 const FIELDS: &[(&str, &str)] = &[
@@ -20,7 +22,8 @@ impl Rule for HostNamespace {
         for_each_pod(file, Scope::Written, |obj, pod| {
             for (field, what) in FIELDS {
                 let Some(value) = pod.get(field) else { continue };
-                if value.as_bool() == Some(true) {
+                let node_agent = obj.is("DaemonSet") && pod.regular().filter_map(|c| c.image_ref()).any(|i| needs_host_namespace(i, field));
+                if value.as_bool() == Some(true) && !node_agent {
                     out.report(value.span, format!("{} sets {field}: true", obj.describe()))
                         .help(format!("remove {field}: the pod then shares {what}"));
                 }

@@ -1,6 +1,6 @@
 use super::{replicas, ProjectObjects};
-use crate::model::images::{infra, Infra};
-use crate::model::k8s::Object;
+use crate::model::images::runs_data_store;
+use crate::model::k8s::{Container, Object};
 use crate::rules::{Project, Rule, Sink};
 use crate::syntax::tree::Node;
 use serde::Deserialize;
@@ -80,7 +80,8 @@ impl Rule for TooFewReplicas {
 
 /// A workload run as one replica whose extra replicas would not serve the same thing: a Deployment replaced
 /// with `strategy: Recreate` (its author wants no two at once), or one running a data store or a server that keeps its own state
-/// (a database, a broker, Prometheus, Alertmanager, kube-state-metrics, Jaeger all-in-one),
+/// (a database, a broker, Prometheus, Alertmanager, kube-state-metrics, Jaeger all-in-one,
+/// Grafana on its own SQLite file: [`keeps_own_state`]),
 /// where each replica would be a separate store, scrape or notifier. Those need a replicated
 /// setup (an operator, clustering flags), not a higher count. A controller that elects a leader
 /// is still judged: a standby takes the lease in seconds, a rescheduled pod in minutes. So is
@@ -88,15 +89,32 @@ impl Rule for TooFewReplicas {
 fn single_instance_by_design(obj: &Object) -> bool {
     let recreate = obj.spec().and_then(|s| s.get_path(&["strategy", "type"])).and_then(Node::as_str) == Some("Recreate");
     let Some(pod) = obj.pod.as_ref() else { return recreate };
-    recreate
-        || pod.regular().filter_map(|c| c.image_ref()).any(|image| {
-            let name = crate::model::compose::ImageRef::parse(image).name().to_string();
-            infra(image) == Some(Infra::DataStore) && name != "memcached"
-                || matches!(
-                    name.as_str(),
-                    "prometheus" | "alertmanager" | "kube-state-metrics" | "all-in-one" | "pushgateway"
-                )
-        })
+    recreate || pod.regular().any(keeps_own_state)
+}
+
+/// Ports that only a data store listens on by default: MySQL, PostgreSQL, MongoDB, Redis,
+/// InfluxDB, CouchDB.
+const DATA_STORE_PORTS: &[i64] = &[3306, 5432, 27017, 6379, 8086, 5984];
+const DATA_STORE_PORT_NAMES: &[&str] = &["mysql", "postgres", "postgresql", "mongo", "mongodb", "redis", "influxdb"];
+
+/// A container whose replicas would each hold their own state: a data store (by image, or by
+/// the port it serves: `weaveworksdemos/catalogue-db` on 3306), a monitoring server that
+/// scrapes or notifies, or Grafana on its default SQLite database.
+fn keeps_own_state(c: &Container) -> bool {
+    let Some(image) = c.image_ref() else { return false };
+    let name = crate::model::compose::ImageRef::parse(image).name().to_string();
+    let serves_store = c.ports.iter().any(|p| {
+        p.container_port.is_some_and(|n| DATA_STORE_PORTS.contains(&n))
+            || p.name.as_deref().is_some_and(|n| DATA_STORE_PORT_NAMES.contains(&n))
+    });
+    let sqlite_grafana = matches!(name.as_str(), "grafana" | "grafana-oss" | "grafana-enterprise")
+        && !c.env.iter().any(|e| e.name.starts_with("GF_DATABASE_"));
+    (runs_data_store(image) || serves_store) && name != "memcached"
+        || sqlite_grafana
+        || matches!(
+            name.as_str(),
+            "prometheus" | "alertmanager" | "kube-state-metrics" | "all-in-one" | "pushgateway"
+        )
 }
 
 fn plural(n: i64) -> String {
