@@ -79,10 +79,11 @@ pub(crate) fn error_text(err: &ValidationError) -> String {
 /// The excuse of the tools written in Go (Prometheus, Alertmanager): their YAML decoder reads
 /// any scalar into a string field (`test: 2` is the string "2"), so a number or boolean where
 /// a string belongs is no error; and it reads `null` (`global:` with nothing under it) as the
-/// field's zero value, so an empty value is no type error either.
+/// field's zero value, so an empty value is no type error either (nor one that several
+/// `oneOf` branches accept: `basic_auth:` with only a comment under it).
 pub(crate) fn go_scalar_as_string(err: &ValidationError) -> bool {
     match err.kind() {
-        ValidationErrorKind::Type { .. } if err.instance().is_null() => true,
+        ValidationErrorKind::Type { .. } | ValidationErrorKind::OneOfMultipleValid { .. } if err.instance().is_null() => true,
         ValidationErrorKind::Type { kind } => {
             let wants_string = match kind {
                 TypeKind::Single(t) => t.as_str() == "string",

@@ -202,9 +202,15 @@ fn name_convention(name: &str) -> Option<(&'static str, Marked)> {
             words
                 .iter()
                 .enumerate()
-                .any(|(i, w)| set.contains(w) && !(*w == "local" && storage(i)))
+                .any(|(i, w)| (set.contains(w) || set.contains(&"tests") && is_tests_compound(w)) && !(*w == "local" && storage(i)))
         })
         .map(|(_, what, marked)| (*what, *marked))
+}
+
+/// A compound of "tests" (`s3tests`, `unittests`, `itests`): the plural, as "latest" or
+/// "contest" end in "test".
+pub fn is_tests_compound(word: &str) -> bool {
+    word.len() > "tests".len() && word.ends_with("tests")
 }
 
 fn words(s: &str) -> impl Iterator<Item = &str> {
@@ -256,6 +262,7 @@ mod tests {
             ".env.development",
             "src/cart/Dockerfile.debug",
             "Dockerfile-dev",
+            "docker/Dockerfile.s3tests",
             "debug.Dockerfile",
             "sentry/config.example.yml",
             "config/settings-sample.toml",

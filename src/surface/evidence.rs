@@ -213,7 +213,7 @@ fn is_test_name(name: &str) -> bool {
         matches!(
             w,
             "e2e" | "test" | "tests" | "testing" | "integration" | "bench" | "benchmark" | "dev" | "local"
-        )
+        ) || conventions::is_tests_compound(w)
     })
 }
 
@@ -596,7 +596,7 @@ pub fn apply(files: &mut [File], repo: &RepoIndex, told: &Instructions) {
 }
 
 /// The Compose services whose comment says they are for testing only ("# for testing
-/// purposes only, disable in production"), with that comment.
+/// purposes only, disable in production"), and those that run a load generator, with why.
 fn services_marked_for_testing(f: &File) -> Vec<(crate::source::Span, String)> {
     let Some(compose) = f.model::<ComposeFile>() else {
         return Vec::new();
@@ -605,10 +605,31 @@ fn services_marked_for_testing(f: &File) -> Vec<(crate::source::Span, String)> {
         .services
         .iter()
         .filter_map(|s| {
-            let comment = s.comment_above.as_deref()?;
-            says_testing_only(comment).then(|| (s.entry_span, format!("service `{}` is commented \"{comment}\"", s.name)))
+            if let Some(comment) = s.comment_above.as_deref().filter(|c| says_testing_only(c)) {
+                return Some((s.entry_span, format!("service `{}` is commented \"{comment}\"", s.name)));
+            }
+            let image = s.image_run()?;
+            is_load_generator(&image.value).then(|| {
+                (
+                    s.entry_span,
+                    format!("service `{}` runs a load generator ({})", s.name, image.value),
+                )
+            })
         })
         .collect()
+}
+
+/// Images that put load on the others (`locust`, `k6`, `weaveworksdemos/load-test`): a demo or
+/// a benchmark inside the stack, not part of what serves users.
+fn is_load_generator(image: &str) -> bool {
+    let name = crate::model::compose::ImageRef::parse(image).name().to_ascii_lowercase();
+    let words: Vec<&str> = name.split(['-', '_', '.']).collect();
+    matches!(
+        name.as_str(),
+        "locust" | "k6" | "loadgen" | "loadgenerator" | "load-generator" | "loadtest" | "vegeta"
+    ) || words
+        .windows(2)
+        .any(|w| w[0] == "load" && matches!(w[1], "test" | "tests" | "generator" | "gen"))
 }
 
 /// Whether a comment says what follows is not for production: "for testing purposes only",
@@ -1179,6 +1200,9 @@ dev:\n\tkubectl --context kind-app apply -f kind.yaml\n",
         ] {
             assert!(!says_testing_only(no), "{no}");
         }
+        assert!(is_load_generator("weaveworksdemos/load-test:0.1.1"));
+        assert!(is_load_generator("grafana/k6:0.52.0"));
+        assert!(!is_load_generator("nginx:1.27") && !is_load_generator("registry.example.com/load-balancer:2"));
     }
 
     #[test]

@@ -146,16 +146,29 @@ impl Rule for IntegrationMissingField {
                     continue;
                 };
                 for item in &integration.items {
-                    for n in needs
-                        .iter()
-                        .filter(|n| item.get(n.local).is_none() && !n.global.iter().any(in_global))
-                    {
+                    for n in needs.iter().filter(|n| {
+                        item.get(n.local).is_none()
+                            && !n.global.iter().any(in_global)
+                            && !n.local.iter().any(|k| filled_in_at_start(file.text(), k))
+                    }) {
                         report(out, item, &integration.kind, &receiver.name.value, n);
                     }
                 }
             }
         }
     }
+}
+
+/// Whether the file holds `key` as a commented placeholder (`#api_url: <url>#`), the mark of a
+/// template whose entrypoint writes the value in (swarmprom's `sed`) before Alertmanager reads it.
+fn filled_in_at_start(text: &str, key: &str) -> bool {
+    text.lines().any(|l| {
+        l.trim_start()
+            .strip_prefix('#')
+            .and_then(|c| c.trim_start().strip_prefix(key))
+            .and_then(|c| c.strip_prefix(':'))
+            .is_some_and(|v| v.trim_start().starts_with('<'))
+    })
 }
 
 /// The message names the main key of each side; the help line lists every accepted form.

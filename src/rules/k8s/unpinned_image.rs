@@ -24,8 +24,14 @@ impl Rule for UnpinnedImage {
             let Some(problem) = detect(reference) else {
                 return;
             };
-            // Kustomize's `images:` sets the tag of every resource naming that image.
-            if problem == Problem::Untagged && file.kustomize_images.contains(reference.trim()) {
+            // Kustomize's `images:` sets the tag of every resource naming that image, whatever
+            // tag it was written with (`controller:latest`, a kubebuilder placeholder).
+            let name = reference.trim();
+            let name = name
+                .strip_suffix(":latest")
+                .or_else(|| name.strip_suffix(":LATEST"))
+                .unwrap_or(name);
+            if file.kustomize_images.contains(name) {
                 return;
             }
             let what = match problem {

@@ -36,9 +36,34 @@ impl Rule for AlertWithoutFor {
 }
 
 /// An explicit `for: 0m` is a decision (event alerts such as an OOM kill); heartbeat alerts
-/// (`expr: vector(1)`) and inhibit-only alerts (`severity: none`) fire always by design.
+/// (`expr: vector(1)`) and inhibit-only alerts (`severity: none`) fire always by design. So
+/// does an event alert on a counter's window (`sum(increase(panics_total[10m])) > 0`): one
+/// event keeps it true for the whole window, so a blip cannot page and a `for:` only delays.
 fn lacks_for(rule: &PromRule) -> bool {
-    let heartbeat = rule.expr.as_ref().is_some_and(|e| e.text.trim().starts_with("vector("));
+    let expr = rule.expr.as_ref().map_or("", |e| e.text.as_str());
+    let heartbeat = expr.trim().starts_with("vector(");
     let inhibitor = rule.label("severity").is_some_and(|l| l.value == "none");
-    rule.for_.is_none() && !heartbeat && !inhibitor
+    rule.for_.is_none() && !heartbeat && !inhibitor && !is_event_window(expr)
+}
+
+/// `increase(…[W]) > 0`, `changes(…[W]) > 0`, `resets(…[W]) > 0`, aggregated or not: any event
+/// within the window.
+fn is_event_window(expr: &str) -> bool {
+    let compact: String = expr.chars().filter(|c| !c.is_whitespace()).collect();
+    let Some(lhs) = compact.strip_suffix(">0") else { return false };
+    ["increase(", "changes(", "resets("].iter().any(|f| lhs.contains(f)) && !lhs.contains(['/', '>', '<']) && !lhs.contains("rate(")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_event_window;
+
+    #[test]
+    fn event_alerts_on_a_window() {
+        assert!(is_event_window("sum(increase(loki_panic_total[10m])) by (job) > 0"));
+        assert!(is_event_window("changes(process_start_time_seconds[1h]) > 0"));
+        assert!(!is_event_window("increase(errors_total[5m]) > 10"));
+        assert!(!is_event_window("increase(errors_total[5m]) / increase(requests_total[5m]) > 0"));
+        assert!(!is_event_window("up == 0"));
+    }
 }
