@@ -14,6 +14,9 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
+/// Rules listed by `--timings`, most expensive first.
+const TIMINGS_TOP: usize = 10;
+
 const REPORT_SCHEMA: &str = include_str!("../schemas/andon-report.schema.json");
 
 /// Runs the command; `Ok` carries the exit code, `Err` a one-line reason for exit 2.
@@ -168,6 +171,14 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     rules.skip_project_rules = args.stdin_filename.is_some() || (!dash && args.targets().iter().all(|p| p.is_file()));
     let mut opts = LoadOptions::new(args.max_file_size, config);
     opts.all_production = args.all_production;
+    if args.parse_only {
+        let (files, bytes) = crate::load::parse_only(&args.targets(), &base, &opts);
+        eprintln!("andon: parsed {files} files, {bytes} bytes");
+        return Ok(0);
+    }
+    let timings = args.timings.then(|| std::sync::Arc::new(crate::timings::Timings::default()));
+    rules.timings = timings.clone();
+    opts.timings = timings.clone();
     let progress = crate::progress::Progress::on_stderr();
     opts.progress = Some(progress.counter());
 
@@ -270,6 +281,7 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         project_rules_skipped: rules.skip_project_rules,
         secrets,
     };
+    let started = std::time::Instant::now();
     let rendered = match args.format {
         Format::Json => report::json::render(&input),
         Format::Sarif => report::sarif::render(
@@ -326,6 +338,11 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
             );
         }
         (None, _) => print(&rendered),
+    }
+    if let Some(t) = &timings {
+        t.stage("report", started);
+        let names: Vec<&str> = rules.enabled.iter().map(|e| e.meta.name.as_str()).collect();
+        eprint!("{}", t.render(&names, TIMINGS_TOP));
     }
     if gone > 0 {
         eprintln!("andon: {gone} baseline entr{} no longer occur", if gone == 1 { "y" } else { "ies" });

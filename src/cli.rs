@@ -151,6 +151,14 @@ pub struct CheckArgs {
     /// included; without this its kind comes from its content.
     #[arg(long, value_name = "KIND", value_parser = clap::builder::PossibleValuesParser::new(crate::config::KIND_NAMES), conflicts_with_all = ["fix", "diff"])]
     pub stdin_kind: Option<String>,
+    /// Print on standard error where the time went: each stage, parsing by kind, the most
+    /// expensive rules.
+    #[arg(long)]
+    pub timings: bool,
+    /// Only read and parse the files, then print how many (benchmarks: the floor a full check
+    /// is measured against).
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
 }
 
 impl CheckArgs {

@@ -10,9 +10,11 @@ use crate::rules::catalog::RuleMeta;
 use crate::rules::declarative::Declarative;
 use crate::rules::{andon::INTERNAL_ERROR, registry, Project, Rule, Sink};
 use crate::source::{Position, Span};
+use crate::timings::timed;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Instant;
 
 /// The rule that validates application configs against the schemas a config maps.
 const SCHEMA_VIOLATION: &str = "appconfig/schema-violation";
@@ -40,6 +42,8 @@ pub struct RuleSet {
     /// would judge the repository by the few files it sees (a Service whose Deployment was not
     /// passed "selects nothing").
     pub skip_project_rules: bool,
+    /// Where the time goes, rule by rule (`--timings`).
+    pub timings: Option<std::sync::Arc<crate::timings::Timings>>,
     overrides: Vec<Override>,
     object_ignores: Vec<crate::config::ObjectIgnore>,
     /// The config's folder: its globs match paths relative to it.
@@ -205,6 +209,7 @@ impl RuleSet {
             enabled,
             foreign_ignores: true,
             skip_project_rules: false,
+            timings: None,
             overrides,
             object_ignores: config.ignore.clone(),
             config_folder: config.folder.clone(),
@@ -238,6 +243,12 @@ impl RuleSet {
                 severity: meta.severity,
                 options: meta.default_options(),
             });
+        }
+    }
+
+    fn stage(&self, name: &'static str, started: Instant) {
+        if let Some(t) = &self.timings {
+            t.stage(name, started);
         }
     }
 
@@ -297,13 +308,20 @@ pub struct Outcome {
 /// suppressions.
 pub fn run(files: &[File], repo: &RepoIndex, rules: &RuleSet) -> Outcome {
     let project = Project::new(files, repo);
+    let started = Instant::now();
     let mut diags: Vec<Diagnostic> = files.par_iter().flat_map_iter(|file| check_file(file, rules, &project)).collect();
+    rules.stage("file rules", started);
+    let started = Instant::now();
     // Built once: project rules, positions and object ignores all look files up by path.
     let by_path: HashMap<&str, &File> = files.iter().map(|f| (f.path(), f)).collect();
     let project_rules = if rules.skip_project_rules { &[][..] } else { &rules.enabled[..] };
-    for e in project_rules {
+    let mut took = vec![0; rules.enabled.len()];
+    for (i, e) in project_rules.iter().enumerate() {
         let mut sink = Sink::new(e.meta.name.as_str(), e.severity, "", &e.options, &project);
-        match catch_unwind(AssertUnwindSafe(|| e.rule.check_project(&project, &mut sink))) {
+        let checked = timed(rules.timings.is_some(), &mut took[i], || {
+            catch_unwind(AssertUnwindSafe(|| e.rule.check_project(&project, &mut sink)))
+        });
+        match checked {
             Ok(()) => diags.extend(sink.into_diagnostics().into_iter().filter_map(|mut d| {
                 let Some(f) = by_path.get(d.path.as_str()) else {
                     return Some(d);
@@ -321,6 +339,11 @@ pub fn run(files: &[File], repo: &RepoIndex, rules: &RuleSet) -> Outcome {
             }
         }
     }
+    if let Some(t) = &rules.timings {
+        t.ruled(&took);
+    }
+    rules.stage("project rules", started);
+    let started = Instant::now();
     let findings = finish(diags, &by_path, rules);
     let (findings, mut suppressed) = ignore_objects(findings, &by_path, rules);
     let opts = crate::suppress::Options {
@@ -336,6 +359,7 @@ pub fn run(files: &[File], repo: &RepoIndex, rules: &RuleSet) -> Outcome {
     findings.extend(finish(about, &by_path, rules));
     sort(&mut findings);
     suppressed.extend(outcome.suppressed);
+    rules.stage("positions and suppressions", started);
     Outcome { findings, suppressed }
 }
 
@@ -394,13 +418,24 @@ fn object_at(file: &File, span: Span) -> Option<[Option<String>; 3]> {
 
 fn check_file(file: &File, rules: &RuleSet, project: &Project) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for e in &rules.enabled {
+    let mut took = vec![0; if rules.timings.is_some() { rules.enabled.len() } else { 0 }];
+    for (i, e) in rules.enabled.iter().enumerate() {
         let Some(severity) = rules.for_file(e, file) else { continue };
         let mut sink = Sink::new(e.meta.name.as_str(), severity, file.path(), &e.options, project);
-        match catch_unwind(AssertUnwindSafe(|| e.rule.check_file(file, &mut sink))) {
+        let mut spent = 0;
+        let checked = timed(rules.timings.is_some(), &mut spent, || {
+            catch_unwind(AssertUnwindSafe(|| e.rule.check_file(file, &mut sink)))
+        });
+        if let Some(t) = took.get_mut(i) {
+            *t += spent;
+        }
+        match checked {
             Ok(()) => out.extend(sink.into_diagnostics()),
             Err(payload) => out.push(internal_error(e.meta.name.as_str(), file.path(), &payload)),
         }
+    }
+    if let Some(t) = &rules.timings {
+        t.ruled(&took);
     }
     out
 }

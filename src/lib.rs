@@ -27,3 +27,4 @@ pub mod source;
 pub mod suppress;
 pub mod surface;
 pub mod syntax;
+pub mod timings;

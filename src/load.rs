@@ -10,12 +10,14 @@ use crate::model::{File, Parsed, ReadError};
 use crate::source::SourceFile;
 use crate::surface::Placement;
 use crate::syntax::{self, Limits};
+use crate::timings::Timings;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 
 /// The outcome of checking: files and findings, before any formatting.
 pub struct Checked {
@@ -47,6 +49,8 @@ pub struct LoadOptions {
     /// What the run's documents and scripts say of its files (copies into place, deploy
     /// commands, test-only use): see `surface::evidence`.
     pub told: crate::surface::evidence::Instructions,
+    /// Where reading and parsing time goes, by kind (`--timings`).
+    pub timings: Option<Arc<Timings>>,
 }
 
 impl LoadOptions {
@@ -59,6 +63,7 @@ impl LoadOptions {
             kind: None,
             all_production: false,
             told: Default::default(),
+            timings: None,
         }
     }
 }
@@ -70,27 +75,18 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &mut L
             return Err(format!("{}: no such file or folder", p.display()));
         }
     }
+    let started = Instant::now();
     let walk = discover::walk(paths, base);
     let mut repo = RepoIndex::new(walk.files.iter().map(|f| f.display.clone()));
     repo.texts = repo_texts(&walk, opts.max_file_size);
     repo.roots = repo_roots(paths, base);
     opts.told = crate::surface::evidence::instructions(&repo);
+    stage(opts, "discover", started);
     let opts = &*opts;
+    let started = Instant::now();
     let mut skipped = walk.skipped;
-    let loaded: Vec<Result<File, (String, String)>> = walk
-        .files
-        .par_iter()
-        .map(|w| {
-            if opts.config.is_excluded(&w.abs, &w.display) {
-                return Err((w.display.clone(), "excluded by the config".to_string()));
-            }
-            let loaded = load_caught(&w.abs, &w.display, || load(&w.abs, &w.display, &w.rel, opts));
-            if let Some(count) = &opts.progress {
-                count.fetch_add(1, Ordering::Relaxed);
-            }
-            loaded
-        })
-        .collect();
+    let loaded: Vec<Result<File, (String, String)>> = walk.files.par_iter().map(|w| load_walked(w, opts)).collect();
+    stage(opts, "read and parse", started);
     let patches = kustomize_patches(&repo);
     let labelled = kustomize_selector_resources(&repo);
     let pinned: std::sync::Arc<std::collections::BTreeSet<String>> = std::sync::Arc::new(
@@ -135,6 +131,40 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &mut L
         suppressed: outcome.suppressed,
         skipped,
     })
+}
+
+fn stage(opts: &LoadOptions, name: &'static str, started: Instant) {
+    if let Some(t) = &opts.timings {
+        t.stage(name, started);
+    }
+}
+
+/// Loads a discovered file unless the config excludes it.
+fn load_walked(w: &discover::WalkedFile, opts: &LoadOptions) -> Result<File, (String, String)> {
+    if opts.config.is_excluded(&w.abs, &w.display) {
+        return Err((w.display.clone(), "excluded by the config".to_string()));
+    }
+    let started = Instant::now();
+    let loaded = load_caught(&w.abs, &w.display, || load(&w.abs, &w.display, &w.rel, opts));
+    if let (Some(t), Ok(file)) = (&opts.timings, &loaded) {
+        t.parsed(file.kind.as_str(), started.elapsed());
+    }
+    if let Some(count) = &opts.progress {
+        count.fetch_add(1, Ordering::Relaxed);
+    }
+    loaded
+}
+
+/// Discovers, reads and parses `paths` as [`check_paths`] does, checking nothing: the floor
+/// that a full check is measured against (`check --parse-only`, for benchmarks). Returns the
+/// number of deployment files and their bytes.
+pub fn parse_only(paths: &[PathBuf], base: &Path, opts: &LoadOptions) -> (usize, u64) {
+    let walk = discover::walk(paths, base);
+    walk.files
+        .par_iter()
+        .filter_map(|w| load_walked(w, opts).ok())
+        .map(|f| (1, f.text().len() as u64))
+        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
 }
 
 /// `load` with a panic (a bug in a parser or classifier) turned into a file that
