@@ -1,4 +1,4 @@
-use super::{compose_runs_containerised, loads, prom_config};
+use super::{compose_runs_containerised, prom_config, Loader};
 use crate::model::prometheus::{rule_files, PromConfig};
 use crate::rules::{Project, Rule, Sink};
 
@@ -70,7 +70,8 @@ fn is_agent(path: &str) -> bool {
 }
 
 fn matches_repo(project: &Project, entry: &str) -> bool {
-    project.repo.paths().any(|p| loads(entry, p))
+    let loader = Loader::new(entry);
+    project.repo.paths().any(|p| loader.loads(p))
 }
 
 /// In a Compose deployment Prometheus runs in its own container: `localhost` there is

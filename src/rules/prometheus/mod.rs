@@ -195,14 +195,29 @@ pub(crate) fn prom_config(file: &File) -> Option<Arc<PromConfig>> {
     file.model::<PromConfig>()
 }
 
-/// Does the `rule_files` entry `entry` load the repository file at `path`? Paths in
+/// Which repository files a `rule_files` entry loads. Paths in
 /// prometheus.yml are usually where a container mounts the file, not repository paths: the
 /// file-name part of the entry (a glob) is matched against the file's name. An entry that is
 /// not a valid glob loads anything (another rule reports it).
-pub(crate) fn loads(entry: &str, path: &str) -> bool {
-    let name = entry.rsplit('/').next().unwrap_or(entry);
-    let Ok(glob) = globset::Glob::new(name) else { return true };
-    glob.compile_matcher().is_match(path.rsplit('/').next().unwrap_or(path))
+/// Compiled once per entry: the project rules ask it of every file of the repository.
+pub(crate) struct Loader {
+    /// `None` for an entry that is not a valid glob.
+    glob: Option<globset::GlobMatcher>,
+}
+
+impl Loader {
+    pub(crate) fn new(entry: &str) -> Loader {
+        let name = entry.rsplit('/').next().unwrap_or(entry);
+        Loader {
+            glob: globset::Glob::new(name).ok().map(|g| g.compile_matcher()),
+        }
+    }
+
+    pub(crate) fn loads(&self, path: &str) -> bool {
+        self.glob
+            .as_ref()
+            .is_none_or(|g| g.is_match(path.rsplit('/').next().unwrap_or(path)))
+    }
 }
 
 /// Does the config at `config` (prometheus.yml, alertmanager.yml) belong to the same deployment

@@ -1,4 +1,4 @@
-use super::{loads, prom_config, rule_file, same_deployment};
+use super::{prom_config, rule_file, same_deployment, Loader};
 use crate::kind::FileKind;
 use crate::rules::{Project, Rule, Sink};
 
@@ -14,23 +14,37 @@ impl Rule for RuleFileNotLoaded {
     fn check_project(&self, project: &Project, out: &mut Sink) {
         // PrometheusRule objects are loaded by the operator, not by rule_files.
         let rule_files: Vec<_> = project.files.iter().filter(|f| f.kind == FileKind::PrometheusRules).collect();
-        let configs: Vec<_> = project.files.iter().filter_map(|f| prom_config(f).map(|c| (f.path(), c))).collect();
+        // Per config: its entries, each compiled once, and whether any names a rule file of
+        // the repository. O(configs × entries × rule files) glob matches in all.
+        let configs: Vec<_> = project
+            .files
+            .iter()
+            .filter_map(|f| {
+                let c = prom_config(f)?;
+                let loaders: Vec<Loader> = c.rule_files.iter().map(|e| Loader::new(&e.value)).collect();
+                let names_some = loaders.iter().any(|l| rule_files.iter().any(|r| l.loads(r.path())));
+                Some((f.path(), c, loaders, names_some))
+            })
+            .collect();
         for file in &rule_files {
-            let entries: Vec<&str> = configs
-                .iter()
-                .filter(|(path, _)| same_deployment(path, file.path()))
-                .flat_map(|(_, c)| &c.rule_files)
-                .map(|e| e.value.as_str())
-                .collect();
+            let deployment: Vec<_> = configs.iter().filter(|(path, ..)| same_deployment(path, file.path())).collect();
             // Only when some entry names a rule file of the repository do entries and file
             // names speak of the same files; entries that match nothing, and configs without
             // entries, are reported by alerting-not-wired.
-            if !entries.iter().any(|e| rule_files.iter().any(|f| loads(e, f.path()))) {
+            if !deployment.iter().any(|(.., names_some)| *names_some) {
                 continue;
             }
-            if entries.iter().any(|e| loads(e, file.path())) {
+            if deployment
+                .iter()
+                .any(|(_, _, loaders, _)| loaders.iter().any(|l| l.loads(file.path())))
+            {
                 continue;
             }
+            let entries: Vec<&str> = deployment
+                .iter()
+                .flat_map(|(_, c, ..)| &c.rule_files)
+                .map(|e| e.value.as_str())
+                .collect();
             let Some(place) = rule_file(file).and_then(|rf| rf.groups_key) else {
                 continue;
             };
