@@ -1,5 +1,5 @@
 use super::{every_runtime, runtime};
-use crate::model::dockerfile::{base_image, is_base_image, is_root_user, stage_chain, user_of};
+use crate::model::dockerfile::{base_image, is_base_image, is_root_user, last_in_chain, stage_chain, user_of};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 use crate::syntax::dockerfile::{Dockerfile, Stage};
@@ -15,7 +15,7 @@ impl Rule for RunsAsRoot {
 
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some((df, stage)) = runtime(file) else { return };
-        if every_runtime(out, file, |r| r.sets_non_root_user()) {
+        if every_runtime(out, file, |r| r.sets_non_root_user()) || is_layer_for_others(file.path(), df, stage) {
             return;
         }
         match user_of(df, stage) {
@@ -35,6 +35,17 @@ impl Rule for RunsAsRoot {
             None => {}
         }
     }
+}
+
+/// A base image of the project's own (`Dockerfile.base`, `base/Dockerfile`) that runs nothing
+/// itself: no ENTRYPOINT or CMD in its final stage's chain. The images built FROM it are what
+/// run, and are judged themselves (harbor's `harbor-core-base` under `Dockerfile` with USER).
+fn is_layer_for_others(path: &str, df: &Dockerfile, stage: &Stage) -> bool {
+    let mut parts = path.rsplit('/');
+    let name = parts.next().unwrap_or(path).to_ascii_lowercase();
+    let folder = parts.next().unwrap_or("").to_ascii_lowercase();
+    let named_base = folder == "base" || name.split(['.', '-', '_']).any(|w| w == "base");
+    named_base && last_in_chain(df, stage, "ENTRYPOINT").is_none() && last_in_chain(df, stage, "CMD").is_none()
 }
 
 /// Images that do not run their process as root without a USER: base images that set a
