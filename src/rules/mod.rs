@@ -23,6 +23,7 @@ use crate::model::repo::RepoIndex;
 use crate::model::File;
 use crate::source::Span;
 use serde::de::DeserializeOwned;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// One check. `name` keys its catalog entry (`rules/<kind>/<rule-name>.yaml`), which holds its
@@ -44,6 +45,11 @@ pub struct Project<'a> {
     pub files: &'a [File],
     pub repo: &'a RepoIndex,
     graph: OnceLock<Graph>,
+    /// File indices by path and by folder, built on first use: rules ask per file and per
+    /// service, so a scan of all files each time would make the run quadratic.
+    /// Owned keys: a borrowed `&'a str` would make `Project` invariant in `'a`.
+    by_path: OnceLock<HashMap<String, usize>>,
+    by_folder: OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 impl<'a> Project<'a> {
@@ -52,11 +58,33 @@ impl<'a> Project<'a> {
             files,
             repo,
             graph: OnceLock::new(),
+            by_path: OnceLock::new(),
+            by_folder: OnceLock::new(),
         }
     }
 
-    pub fn file(&self, path: &str) -> Option<&File> {
-        self.files.iter().find(|f| f.path() == path)
+    pub fn file(&self, path: &str) -> Option<&'a File> {
+        let files = self.files;
+        // Built from the end: the first file of a path wins, as a scan would find it.
+        let index = self
+            .by_path
+            .get_or_init(|| files.iter().enumerate().rev().map(|(i, f)| (f.path().to_string(), i)).collect());
+        index.get(path).map(|&i| &files[i])
+    }
+
+    /// The run's files directly in `folder` (`""` for the top), in run order.
+    pub fn files_in(&self, folder: &str) -> impl Iterator<Item = &'a File> + '_ {
+        let files = self.files;
+        let index = self.by_folder.get_or_init(|| {
+            let mut by: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, f) in files.iter().enumerate() {
+                by.entry(f.path().rsplit_once('/').map_or("", |(d, _)| d).to_string())
+                    .or_default()
+                    .push(i);
+            }
+            by
+        });
+        index.get(folder).into_iter().flatten().map(move |&i| &files[i])
     }
 
     /// The project graph, built on first use and shared by every rule of the run.

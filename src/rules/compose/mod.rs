@@ -199,10 +199,7 @@ pub(crate) fn judged_elsewhere(file: &File, out: &Sink, service: &Service, lacks
     let (dir, name) = split_path(file.path());
     // The services named like `service` in the Compose files of the same folder that `keep`.
     let beside = |keep: &dyn Fn(&str) -> bool| -> Vec<Service> {
-        let files = out.project().files.iter().filter(|f| {
-            let (d, n) = split_path(f.path());
-            d == dir && keep(n)
-        });
+        let files = out.project().files_in(dir).filter(|f| keep(split_path(f.path()).1));
         files
             .filter_map(|f| compose(f, out))
             .flat_map(|c| c.services.iter().filter(|o| o.name == service.name).cloned().collect::<Vec<_>>())

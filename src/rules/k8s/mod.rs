@@ -57,7 +57,7 @@ use crate::model::{File, ReadError};
 use crate::rules::Project;
 use crate::source::Span;
 use crate::syntax::tree::{Entry, Node, NodeKind};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// This kind's rules, one sorted line each.
@@ -308,16 +308,62 @@ fn label_is(labels: &BTreeMap<String, String>, key: &Node, value: &Node) -> bool
     }
 }
 
-/// Every object of the project with the path of its file, in path order.
+/// Every object of the project with the path of its file, in path order, indexed once by
+/// what the cross-object rules look up (kind, name, namespace, autoscaling target): each lookup
+/// is O(matches), so a rule that pairs every workload with its Services, budgets and
+/// autoscalers is O(objects), not O(objects²).
 pub struct ProjectObjects {
     files: Vec<(String, Arc<Manifests>)>,
+    /// (file, object) positions, in path order, by key.
+    by_kind: HashMap<String, Vec<(usize, usize)>>,
+    by_name: HashMap<String, Vec<(usize, usize)>>,
+    by_namespace: HashMap<String, Vec<(usize, usize)>>,
+    /// Autoscalers by (namespace, `scaleTargetRef.name`).
+    by_scale_target: HashMap<(String, String), Vec<(usize, usize)>>,
 }
 
 impl ProjectObjects {
     pub fn new(files: &[File]) -> ProjectObjects {
         let mut files: Vec<(String, Arc<Manifests>)> = files.iter().filter_map(|f| Some((f.path().to_string(), manifests(f)?))).collect();
         files.sort_by(|a, b| a.0.cmp(&b.0));
-        ProjectObjects { files }
+        let mut objects = ProjectObjects {
+            files,
+            by_kind: HashMap::new(),
+            by_name: HashMap::new(),
+            by_namespace: HashMap::new(),
+            by_scale_target: HashMap::new(),
+        };
+        for (fi, (_, m)) in objects.files.iter().enumerate() {
+            for (oi, o) in m.objects.iter().enumerate() {
+                let at = (fi, oi);
+                objects.by_kind.entry(o.kind.clone()).or_default().push(at);
+                objects.by_namespace.entry(o.namespace.clone()).or_default().push(at);
+                if let Some(name) = &o.name {
+                    objects.by_name.entry(name.clone()).or_default().push(at);
+                }
+                if let Some(target) = o
+                    .spec()
+                    .and_then(|s| s.get("scaleTargetRef"))
+                    .and_then(|r| r.get("name"))
+                    .and_then(Node::as_str)
+                {
+                    objects
+                        .by_scale_target
+                        .entry((o.namespace.clone(), target.to_string()))
+                        .or_default()
+                        .push(at);
+                }
+            }
+        }
+        objects
+    }
+
+    fn at(&self, (fi, oi): (usize, usize)) -> &Object {
+        &self.files[fi].1.objects[oi]
+    }
+
+    fn lookup<'a>(&'a self, index: Option<&'a Vec<(usize, usize)>>) -> impl Iterator<Item = &'a Object> + 'a {
+        index.into_iter().flatten().map(|&at| self.at(at))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Object)> {
@@ -332,40 +378,43 @@ impl ProjectObjects {
 
     /// Every object in `namespace`.
     pub fn in_namespace<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
-        self.iter().map(|(_, o)| o).filter(move |o| o.namespace == namespace)
+        self.lookup(self.by_namespace.get(namespace))
     }
 
     /// Objects of built-in `kind` in `namespace`.
     pub fn of_kind<'a>(&'a self, kind: &'a str, namespace: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
-        self.iter()
-            .map(|(_, o)| o)
-            .filter(move |o| o.kind == kind && o.namespace == namespace)
+        self.lookup(self.by_kind.get(kind)).filter(move |o| o.namespace == namespace)
     }
 
     /// The objects of built-in `kind` named `name` that may share `referrer`'s namespace (several
     /// when unrelated folders reuse a name).
     pub fn named<'a>(&'a self, kind: &'a str, name: &'a str, referrer: &'a Object) -> impl Iterator<Item = &'a Object> + 'a {
-        self.iter()
-            .map(|(_, o)| o)
-            .filter(move |o| o.is(kind) && o.name.as_deref() == Some(name) && may_share_namespace(o, referrer))
+        self.lookup(self.by_name.get(name))
+            .filter(move |o| o.is(kind) && may_share_namespace(o, referrer))
     }
 
     /// Whether the project defines any object of built-in `kind` that may share `referrer`'s
     /// namespace: only then is a reference to one it does not define suspicious.
     pub fn defines_any(&self, kind: &str, referrer: &Object) -> bool {
-        self.iter().any(|(_, o)| o.is(kind) && may_share_namespace(o, referrer))
+        self.lookup(self.by_kind.get(kind))
+            .any(|o| o.is(kind) && may_share_namespace(o, referrer))
     }
 
     /// The HorizontalPodAutoscaler (or other autoscaler with a `scaleTargetRef`, such as a KEDA
     /// ScaledObject) that scales `obj`.
     pub fn autoscaler_of(&self, obj: &Object) -> Option<&Object> {
-        self.iter().map(|(_, o)| o).find(|o| {
-            o.namespace == obj.namespace
-                && o.spec().and_then(|s| s.get("scaleTargetRef")).is_some_and(|r| {
-                    r.get("name").and_then(Node::as_str) == obj.name.as_deref()
-                        && r.get("kind").and_then(Node::as_str).is_none_or(|k| k == obj.kind)
-                })
-        })
+        let name = obj.name.as_deref()?;
+        self.by_scale_target
+            .get(&(obj.namespace.clone(), name.to_string()))
+            .into_iter()
+            .flatten()
+            .map(|&at| self.at(at))
+            .find(|o| {
+                o.spec()
+                    .and_then(|s| s.get_path(&["scaleTargetRef", "kind"]))
+                    .and_then(Node::as_str)
+                    .is_none_or(|k| k == obj.kind)
+            })
     }
 }
 
