@@ -111,6 +111,12 @@ pub fn is_ci_definition(path: &str) -> bool {
     yaml && (ci_folder || ci_name) || name == "jenkinsfile"
 }
 
+/// Whether the `/`-separated `path` lies below the folder `dir` (`a/b/c` below `a/b`, not
+/// `a/bc`).
+pub fn is_below(path: &str, dir: &str) -> bool {
+    path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// The folder part of a `/`-separated path (`""` at the top).
 pub fn parent(path: &str) -> &str {
     path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")

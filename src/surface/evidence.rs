@@ -26,7 +26,7 @@
 
 use super::conventions;
 use crate::model::compose::ComposeFile;
-use crate::model::repo::{join, parent, RepoIndex};
+use crate::model::repo::{is_below, join, parent, RepoIndex};
 use crate::model::File;
 use std::collections::{BTreeMap, HashMap};
 
@@ -262,7 +262,7 @@ fn example_links(repo: &RepoIndex, folder: &str, line: &str) -> Vec<String> {
         .filter_map(|(i, _)| {
             let target = line[i + 2..].split([')', ' ', '#']).next()?;
             let path = resolve(repo, folder, target.strip_prefix("./").unwrap_or(target))?;
-            path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/')).then_some(path)
+            is_below(&path, folder).then_some(path)
         })
         .collect()
 }
@@ -559,8 +559,7 @@ fn resolve_files(repo: &RepoIndex, folder: &str, arg: &str) -> Vec<String> {
 fn copy_name(repo: &RepoIndex, folder: &str, src: &str, dest: &str) -> String {
     let into_folder = dest.ends_with('/')
         || matches!(dest, "." | "..")
-        || join(folder, dest)
-            .is_some_and(|d| !d.is_empty() && repo.paths().any(|p| p.strip_prefix(d.as_str()).is_some_and(|r| r.starts_with('/'))));
+        || join(folder, dest).is_some_and(|d| !d.is_empty() && repo.paths().any(|p| is_below(p, &d)));
     let from = if into_folder { src } else { dest };
     from.trim_end_matches('/').rsplit('/').next().unwrap_or(from).to_string()
 }
@@ -803,7 +802,8 @@ fn apply_builds(files: &mut [File], repo: &RepoIndex) {
 
 /// A host path a Compose file bind-mounts, resolved in the repository.
 struct Mount {
-    compose: String,
+    /// The index of the Compose file among the run's files.
+    compose: usize,
     ships: bool,
     path: String,
 }
@@ -817,7 +817,7 @@ fn apply_mounts(files: &mut [File]) {
     let mut mounts: Vec<Mount> = Vec::new();
     // Compose folders that build an image: a config there may be copied in by a Dockerfile.
     let mut building: Vec<String> = Vec::new();
-    for f in files.iter() {
+    for (ci, f) in files.iter().enumerate() {
         let Some(compose) = f.model::<ComposeFile>() else { continue };
         let dir = parent(f.path());
         if compose.services.iter().any(|s| s.build.is_some()) {
@@ -828,14 +828,13 @@ fn apply_mounts(files: &mut [File]) {
                 continue;
             };
             mounts.push(Mount {
-                compose: f.path().to_string(),
+                compose: ci,
                 ships: f.production(),
                 path: path.trim_end_matches('/').to_string(),
             });
         }
     }
-    let covers = |m: &Mount, path: &str| m.path == path || path.strip_prefix(m.path.as_str()).is_some_and(|rest| rest.starts_with('/'));
-    let text_of = |path: &str| files.iter().find(|f| f.path() == path).map_or("", |f| f.text());
+    let covers = |m: &Mount, path: &str| m.path == path || is_below(path, &m.path);
     let mut verdicts: Vec<(usize, String)> = Vec::new();
     for (i, f) in files.iter().enumerate() {
         if !matches!(
@@ -847,29 +846,27 @@ fn apply_mounts(files: &mut [File]) {
         let by: Vec<&Mount> = mounts.iter().filter(|m| covers(m, f.path())).collect();
         if let Some(first) = by.first() {
             if !by.iter().any(|m| m.ships) {
-                verdicts.push((i, format!("mounted only by {}, which does not ship", first.compose)));
+                verdicts.push((i, format!("mounted only by {}, which does not ship", files[first.compose].path())));
             }
             continue;
         }
-        // The nearest shipping stack in a folder above, mounting files below that folder and
+        // A shipping stack in a folder above, mounting files below that folder and
         // naming this one nowhere (not in `configs:`, `env_file:` or a command).
         let name = f.path().rsplit('/').next().unwrap_or(f.path());
         let beside = mounts.iter().filter(|m| m.ships).find(|m| {
-            let dir = parent(&m.compose);
+            let dir = parent(files[m.compose].path());
             !dir.is_empty() && is_below(f.path(), dir) && is_below(&m.path, dir) && !building.iter().any(|b| b == dir)
         });
-        if let Some(m) = beside.filter(|m| !text_of(&m.compose).contains(name)) {
-            verdicts.push((i, format!("{} mounts the files of its folder it uses, and not this one", m.compose)));
+        if let Some(compose) = beside.map(|m| &files[m.compose]).filter(|c| !c.text().contains(name)) {
+            verdicts.push((
+                i,
+                format!("{} mounts the files of its folder it uses, and not this one", compose.path()),
+            ));
         }
     }
     for (i, why) in verdicts {
         files[i].placement.stays_home_by_evidence(why);
     }
-}
-
-/// Whether `path` lies below the folder `dir`.
-fn is_below(path: &str, dir: &str) -> bool {
-    path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Whether a CI definition, script or Makefile builds this Dockerfile: it names its path (`-f

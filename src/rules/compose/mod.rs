@@ -157,7 +157,7 @@ pub(crate) fn data_dirs(service: &Service) -> Option<(&'static str, &'static [&'
 pub(crate) fn path_within(path: &str, parent: &str) -> bool {
     let parent = parent.trim_end_matches('/');
     let path = path.trim_end_matches('/');
-    path == parent || path.strip_prefix(parent).is_some_and(|rest| rest.starts_with('/'))
+    path == parent || crate::model::repo::is_below(path, parent)
 }
 
 /// The application's own services: built here, or running an image that is not a well-known
