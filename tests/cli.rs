@@ -484,3 +484,33 @@ fn a_service_commented_for_testing_only_is_not_judged_as_production() {
         "{listing}"
     );
 }
+
+/// An env file whose folder holds only Compose stacks that do not ship, and that no shipping
+/// stack names, does not ship either; one a shipping stack reads does.
+#[test]
+fn env_files_beside_only_development_stacks_do_not_ship() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let local = dir.path().join("compose");
+    fs::create_dir_all(&local).expect("mkdir");
+    fs::write(
+        local.join("local-dev-compose.yml"),
+        "services:\n  api:\n    image: api:local\n    env_file: ${ENV_FILE:-dev.env}\n",
+    )
+    .expect("write");
+    fs::write(local.join("tls.env"), "API_TLS_KEY=/etc/tls/api.key\n").expect("write");
+    fs::write(
+        dir.path().join("docker-compose.yml"),
+        "services:\n  api:\n    image: registry.example.com/api:1.4.2\n    env_file: api.env\n",
+    )
+    .expect("write");
+    fs::write(dir.path().join("api.env"), "API_PORT=8080\n").expect("write");
+    let out = run_in(dir.path(), &["check", "--show-files", "--quiet", "--fail-on", "never"]);
+    let listing = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        listing.contains(
+            "compose/tls.env\tdotenv, non-production: beside only Compose stacks that do not ship (compose/local-dev-compose.yml)"
+        ),
+        "{listing}"
+    );
+    assert!(listing.contains("api.env\tdotenv\n"), "{listing}");
+}

@@ -661,9 +661,8 @@ pub(crate) fn is_placeholder(v: &str) -> bool {
 }
 
 /// The alertmanager configs of the project, in path order.
-pub fn configs(files: &[File]) -> Vec<(&File, std::sync::Arc<AmConfig>)> {
+pub fn configs<'a>(files: impl Iterator<Item = &'a File>) -> Vec<(&'a File, std::sync::Arc<AmConfig>)> {
     let mut out: Vec<_> = files
-        .iter()
         .filter(|f| f.kind == FileKind::AlertmanagerConfig)
         .filter_map(|f| f.model::<AmConfig>().map(|m| (f, m)))
         .collect();

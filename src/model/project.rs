@@ -897,6 +897,9 @@ fn kubernetes(file: &File, g: &mut Graph) {
         if obj.is("Service") {
             g.kube_services.push(kube_service(&path, obj));
         }
+        if obj.is("ConfigMap") {
+            g.jobs.extend(embedded_jobs(&path, obj));
+        }
         if obj.kind == "ServiceMonitor" || obj.kind == "PodMonitor" {
             g.monitors.push(monitor(&path, obj));
         }
@@ -1022,6 +1025,39 @@ fn jobs(file: &File) -> Vec<ScrapeJob> {
             }
         })
         .collect()
+}
+
+/// The scrape jobs of a prometheus.yml held in a ConfigMap's `data` (plain-manifest
+/// deployments mount Prometheus's config that way), each placed at its data key: the embedded
+/// text is parsed on its own, so its spans are not the manifest's.
+fn embedded_jobs(path: &str, obj: &Object) -> Vec<ScrapeJob> {
+    let Some(data) = obj.node.get("data").and_then(Node::as_map) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in data {
+        let (Some(key), Some(text)) = (entry.key.as_str(), entry.value.as_str()) else {
+            continue;
+        };
+        if !matches!(key, "prometheus.yml" | "prometheus.yaml") {
+            continue;
+        }
+        let tree = crate::syntax::yaml::parse(text, &crate::syntax::Limits::default());
+        let embedded = File::new(
+            crate::source::SourceFile::new(path, std::path::PathBuf::from(path), text.to_string()),
+            FileKind::PrometheusConfig,
+            super::Parsed::Tree(tree),
+            crate::surface::Placement::production(),
+        );
+        out.extend(jobs(&embedded).into_iter().map(|mut j| {
+            j.span = entry.key.span;
+            for t in &mut j.targets {
+                t.2 = entry.key.span;
+            }
+            j
+        }));
+    }
+    out
 }
 
 /// `host:port` (or `scheme://host:port/path`) → (lowercased host, port).

@@ -18,6 +18,7 @@ pub mod prometheus;
 pub(crate) mod schema;
 
 use crate::diagnostic::{Diagnostic, Fix, Label, Severity};
+use crate::kind::FileKind;
 use crate::model::project::{Graph, Runtime};
 use crate::model::repo::RepoIndex;
 use crate::model::File;
@@ -50,6 +51,7 @@ pub struct Project<'a> {
     /// Owned keys: a borrowed `&'a str` would make `Project` invariant in `'a`.
     by_path: OnceLock<HashMap<String, usize>>,
     by_folder: OnceLock<HashMap<String, Vec<usize>>>,
+    by_kind: OnceLock<HashMap<FileKind, Vec<usize>>>,
 }
 
 impl<'a> Project<'a> {
@@ -60,6 +62,7 @@ impl<'a> Project<'a> {
             graph: OnceLock::new(),
             by_path: OnceLock::new(),
             by_folder: OnceLock::new(),
+            by_kind: OnceLock::new(),
         }
     }
 
@@ -85,6 +88,19 @@ impl<'a> Project<'a> {
             by
         });
         index.get(folder).into_iter().flatten().map(move |&i| &files[i])
+    }
+
+    /// The run's files of one kind, in run order.
+    pub fn of_kind(&self, kind: FileKind) -> impl Iterator<Item = &'a File> + '_ {
+        let files = self.files;
+        let index = self.by_kind.get_or_init(|| {
+            let mut by: HashMap<FileKind, Vec<usize>> = HashMap::new();
+            for (i, f) in files.iter().enumerate() {
+                by.entry(f.kind).or_default().push(i);
+            }
+            by
+        });
+        index.get(&kind).into_iter().flatten().map(move |&i| &files[i])
     }
 
     /// The project graph, built on first use and shared by every rule of the run.

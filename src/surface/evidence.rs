@@ -586,6 +586,7 @@ pub fn apply(files: &mut [File], repo: &RepoIndex, told: &Instructions) {
     }
     apply_builds(files, repo);
     apply_mounts(files);
+    apply_env_files(files);
     for f in files
         .iter_mut()
         .filter(|f| f.placement.production && f.placement.by != super::By::Setting)
@@ -861,6 +862,48 @@ fn apply_mounts(files: &mut [File]) {
             verdicts.push((
                 i,
                 format!("{} mounts the files of its folder it uses, and not this one", compose.path()),
+            ));
+        }
+    }
+    for (i, why) in verdicts {
+        files[i].placement.stays_home_by_evidence(why);
+    }
+}
+
+/// Env files by the Compose stacks beside them: Compose reads an env file of its own folder
+/// (`.env`, `env_file:`, `--env-file`), so one whose folder holds only stacks that do not ship,
+/// and that no shipping stack names, does not ship either (a `tls.env` beside the local dev
+/// stacks a Makefile brings up with it).
+fn apply_env_files(files: &mut [File]) {
+    use crate::kind::FileKind;
+    let mut verdicts: Vec<(usize, String)> = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        if f.kind != FileKind::DotEnv || f.placement.by != super::By::Default {
+            continue;
+        }
+        let dir = parent(f.path());
+        let name = f.path().rsplit('/').next().unwrap_or(f.path());
+        let stacks: Vec<&File> = files
+            .iter()
+            .filter(|c| c.kind == FileKind::Compose && parent(c.path()) == dir)
+            .collect();
+        let named_by_shipping = files
+            .iter()
+            .any(|c| c.kind == FileKind::Compose && c.production() && c.text().contains(name));
+        if let Some(first) = stacks
+            .first()
+            .filter(|_| !named_by_shipping && stacks.iter().all(|c| !c.production()))
+        {
+            let more = match stacks.len() {
+                1 => String::new(),
+                n => format!(" and {} more", n - 1),
+            };
+            verdicts.push((
+                i,
+                format!(
+                    "beside only Compose stacks that do not ship ({}{more}), and named by no stack that does",
+                    first.path()
+                ),
             ));
         }
     }

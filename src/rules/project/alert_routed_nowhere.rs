@@ -1,3 +1,4 @@
+use crate::kind::FileKind;
 use crate::model::alertmanager::{configs, Route};
 use crate::rules::prometheus::{each_alert, same_deployment};
 use crate::rules::{Project, Rule, Sink};
@@ -16,7 +17,9 @@ impl Rule for AlertRoutedNowhere {
 
     fn check_project(&self, project: &Project, out: &mut Sink) {
         // With several Alertmanager configs andon cannot tell which one receives an alert.
-        let [(am_file, am)] = &configs(project.files)[..] else { return };
+        let [(am_file, am)] = &configs(project.of_kind(FileKind::AlertmanagerConfig))[..] else {
+            return;
+        };
         let Some(root) = &am.route else { return };
         let Some(default) = root.receiver.as_ref() else { return };
         let Some(receiver) = am.receivers.iter().find(|r| r.name.value == default.value) else {

@@ -1,7 +1,9 @@
-use super::{each_alert, insert_rule_key_fix};
+use super::{each_alert, insert_rule_key_fix, same_deployment};
+use crate::kind::FileKind;
+use crate::model::alertmanager::configs;
 use crate::model::prometheus::PromRule;
 use crate::model::File;
-use crate::rules::{Rule, Sink};
+use crate::rules::{Project, Rule, Sink};
 use crate::source::Span;
 use serde::Deserialize;
 
@@ -21,7 +23,8 @@ impl Rule for AlertWithoutSeverity {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
-        let options: Options = out.options();
+        let mut options: Options = out.options();
+        options.allowed.extend(routed_severities(file, out.project()));
         each_alert(file, &mut |rule| match severity(rule, &options.allowed) {
             Severity::Missing => {
                 out.report(rule.name.span, format!("alert `{}` has no `severity` label", rule.name.value))
@@ -42,6 +45,27 @@ impl Rule for AlertWithoutSeverity {
             Severity::Ok => {}
         });
     }
+}
+
+/// The severities that a route of this file's own Alertmanager matches exactly (`severity:
+/// email` routed to an email receiver): the deployment knows them, whatever the defaults say.
+fn routed_severities(file: &File, project: &Project) -> Vec<String> {
+    let mut out = Vec::new();
+    for (am_file, am) in configs(project.of_kind(FileKind::AlertmanagerConfig)) {
+        let Some(root) = am.route.as_ref().filter(|_| same_deployment(am_file.path(), file.path())) else {
+            continue;
+        };
+        root.walk(&mut |route| {
+            out.extend(
+                route
+                    .matchers
+                    .iter()
+                    .filter(|m| m.label == "severity" && m.op == "=")
+                    .map(|m| m.value.clone()),
+            )
+        });
+    }
+    out
 }
 
 enum Severity {

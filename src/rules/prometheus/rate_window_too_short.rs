@@ -41,15 +41,7 @@ struct Intervals {
 
 impl Intervals {
     fn of(configs: &[std::sync::Arc<PromConfig>]) -> Intervals {
-        let global = configs
-            .iter()
-            .map(|c| {
-                c.scrape_interval
-                    .as_ref()
-                    .and_then(|s| parse_duration(&s.value))
-                    .unwrap_or(PROMETHEUS_DEFAULT)
-            })
-            .min();
+        let global = configs.iter().map(|c| Self::unnamed_job(c)).min();
         let jobs = configs
             .iter()
             .flat_map(|c| &c.scrape_configs)
@@ -59,6 +51,25 @@ impl Intervals {
             })
             .collect();
         Intervals { global, jobs }
+    }
+
+    /// The interval a selector that names no job is scraped at in this config: the global one,
+    /// unless every job sets its own (then no series is scraped at the global one), and then
+    /// the shortest of theirs, the most lenient.
+    fn unnamed_job(config: &PromConfig) -> Duration {
+        let own: Option<Vec<Duration>> = config
+            .scrape_configs
+            .iter()
+            .map(|j| j.scrape_interval.as_ref().and_then(|s| parse_duration(&s.value)))
+            .collect();
+        match own.and_then(|o| o.into_iter().min()) {
+            Some(shortest) => shortest,
+            None => config
+                .scrape_interval
+                .as_ref()
+                .and_then(|s| parse_duration(&s.value))
+                .unwrap_or(PROMETHEUS_DEFAULT),
+        }
     }
 
     /// The interval of the job the selector names, else the global one, else the option's
