@@ -206,7 +206,9 @@ pub(crate) fn load(abs: &Path, display: &str, rel: &str, opts: &LoadOptions) -> 
         return Err((display.to_string(), why.to_string()));
     }
     let mut placement = Placement::of(rel, opts.config.production_setting(abs, display), opts.all_production);
-    if let Some(c) = copy {
+    // A copy says an example or template is the file put in place; of any other file it says
+    // nothing (a build script copies its Dockerfile into a temporary context).
+    if let Some(c) = copy.filter(|_| placement.by == crate::surface::By::Name) {
         placement.ships_by_evidence(format!("copied into place as {} by {}", c.dest_name, c.at));
     }
     let named_kind = match syntax {

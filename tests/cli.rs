@@ -514,3 +514,35 @@ fn env_files_beside_only_development_stacks_do_not_ship() {
     );
     assert!(listing.contains("api.env\tdotenv\n"), "{listing}");
 }
+
+/// A Dockerfile named for building that runs nothing compiles the project and never runs as a
+/// service, even when its build script copies it into a temporary context; one that runs a
+/// command ships.
+#[test]
+fn build_images_that_run_nothing_do_not_ship() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let adapter = dir.path().join("adapter");
+    fs::create_dir_all(&adapter).expect("mkdir");
+    fs::write(
+        adapter.join("Dockerfile.binary"),
+        "ARG golang_image\nFROM ${golang_image}\nCOPY . /src\nRUN cd /src && go build -o /out/adapter ./cmd/adapter\n",
+    )
+    .expect("write");
+    fs::write(
+        adapter.join("builder.sh"),
+        "#!/bin/sh\nTEMP=$(mktemp -d)\ncp Dockerfile.binary $TEMP\ndocker build -f $TEMP/Dockerfile.binary -t adapter-golang $TEMP\n",
+    )
+    .expect("write");
+    fs::write(
+        adapter.join("Dockerfile.build"),
+        "FROM golang:1.23\nCOPY . /src\nRUN go build -o /adapter ./cmd/adapter\nUSER 65532\nCMD [\"/adapter\"]\n",
+    )
+    .expect("write");
+    let out = run_in(dir.path(), &["check", "--show-files", "--quiet", "--fail-on", "never"]);
+    let listing = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        listing.contains("adapter/Dockerfile.binary\tdockerfile, non-production: a build image"),
+        "{listing}"
+    );
+    assert!(listing.contains("adapter/Dockerfile.build\tdockerfile\n"), "{listing}");
+}

@@ -587,6 +587,7 @@ pub fn apply(files: &mut [File], repo: &RepoIndex, told: &Instructions) {
     apply_builds(files, repo);
     apply_mounts(files);
     apply_env_files(files);
+    apply_build_images(files);
     for f in files
         .iter_mut()
         .filter(|f| f.placement.production && f.placement.by != super::By::Setting)
@@ -867,6 +868,25 @@ fn apply_mounts(files: &mut [File]) {
     }
     for (i, why) in verdicts {
         files[i].placement.stays_home_by_evidence(why);
+    }
+}
+
+/// Dockerfiles named for building (`Dockerfile.binary`, `Dockerfile.build`, `builder.Dockerfile`)
+/// that run nothing: no ENTRYPOINT, CMD or EXPOSE anywhere. They compile the project, and a
+/// script copies the result out (`docker cp`, a later `COPY --from`); they never run as a
+/// service.
+fn apply_build_images(files: &mut [File]) {
+    for f in files.iter_mut().filter(|f| f.placement.by == super::By::Default) {
+        let Some(df) = f.dockerfile() else { continue };
+        let name = f.path().rsplit('/').next().unwrap_or(f.path()).to_ascii_lowercase();
+        let named_for_building = name
+            .split(['.', '-', '_'])
+            .any(|w| matches!(w, "binary" | "build" | "builder" | "compile" | "compiler"));
+        let runs = df.instructions.iter().any(|i| i.is("ENTRYPOINT") || i.is("CMD") || i.is("EXPOSE"));
+        if named_for_building && !runs && !df.stages.is_empty() {
+            f.placement
+                .stays_home_by_evidence("a build image: named for building and runs nothing (no ENTRYPOINT, CMD or EXPOSE)".into());
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 //! annotations.
 
 use promql_parser::label::{MatchOp, Matchers};
-use promql_parser::parser::token::{T_BOTTOMK, T_COUNT_VALUES, T_DIV, T_GTE, T_GTR, T_LIMITK, T_LIMIT_RATIO, T_LOR, T_TOPK};
+use promql_parser::parser::token::{T_BOTTOMK, T_COUNT_VALUES, T_DIV, T_GTE, T_GTR, T_LAND, T_LIMITK, T_LIMIT_RATIO, T_LOR, T_TOPK};
 use promql_parser::parser::value::ValueType;
 use promql_parser::parser::{self, Expr, LabelModifier, VectorMatchCardinality, VectorSelector};
 use std::collections::BTreeSet;
@@ -365,6 +365,40 @@ pub fn rate_compared_with_fraction(expr: &Expr) -> Option<(String, f64)> {
     }
     let call = range_calls(&b.lhs).into_iter().find(|c| matches!(c.function, "rate" | "irate"))?;
     Some((call.metric?, n.val))
+}
+
+/// An alert on events in a counter's window: `increase(…[W]) > 0` (or `changes`, `resets`),
+/// aggregated or not, alone or joined by `and` to other thresholds on such windows
+/// (`increase(x[1h]) > 2 and increase(x[5m]) > 0`). One event keeps it true for the window,
+/// so a blip cannot make it flap. A ratio or a rate is not such a window.
+pub fn is_event_window(expr: &Expr) -> bool {
+    let mut operands = Vec::new();
+    let mut pending = vec![expr];
+    while let Some(e) = pending.pop() {
+        match unparen(e) {
+            Expr::Binary(b) if b.op.id() == T_LAND => pending.extend([&*b.lhs, &*b.rhs]),
+            other => operands.push(other),
+        }
+    }
+    let thresholds: Option<Vec<f64>> = operands.iter().map(|e| window_threshold(e)).collect();
+    thresholds.is_some_and(|t| t.contains(&0.0))
+}
+
+/// `N` of `increase(…[W]) > N` (or `changes`, `resets`) with nothing dividing or rating.
+fn window_threshold(e: &Expr) -> Option<f64> {
+    let Expr::Binary(b) = e else { return None };
+    if b.op.id() != T_GTR {
+        return None;
+    }
+    let Expr::NumberLiteral(n) = unparen(&b.rhs) else { return None };
+    let (mut windowed, mut other) = (false, false);
+    walk(&b.lhs, &mut |x| match x {
+        Expr::Call(c) if matches!(c.func.name, "increase" | "changes" | "resets") => windowed = true,
+        Expr::Call(c) if matches!(c.func.name, "rate" | "irate") => other = true,
+        Expr::Binary(_) => other = true,
+        _ => {}
+    });
+    (windowed && !other).then_some(n.val)
 }
 
 /// The labels the series of an expression's result can carry.
@@ -1062,6 +1096,21 @@ fn op_text(op: &MatchOp) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn event_alerts_on_a_window() {
+        let event = |e: &str| parse(e).is_ok_and(|x| is_event_window(&x));
+        assert!(event("sum(increase(loki_panic_total[10m])) by (job) > 0"));
+        assert!(event("changes(process_start_time_seconds[1h]) > 0"));
+        assert!(event(
+            "sum(increase(x_errors_total[1h])) > 2 and sum(increase(x_errors_total[5m])) > 0"
+        ));
+        assert!(!event("increase(errors_total[5m]) > 10"));
+        assert!(!event("increase(x_total[1h]) > 2 and up == 0"));
+        assert!(!event("increase(errors_total[5m]) / increase(requests_total[5m]) > 0"));
+        assert!(!event("rate(errors_total[5m]) > 0"));
+        assert!(!event("up == 0"));
+    }
 
     #[test]
     fn limits_count_operators_and_nesting_outside_strings() {

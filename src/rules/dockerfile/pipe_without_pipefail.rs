@@ -62,10 +62,13 @@ impl Rule for PipeWithoutPipefail {
 }
 
 /// Consumers whose status already reflects a failed producer: they fail on empty or
-/// truncated input. `grep` without `-v` is one: no input, no match, exit 1.
+/// truncated input. `grep` without `-v` is one: no input, no match, exit 1; so is `cpio -i`
+/// (`rpm2cpio … | cpio -idm`): "premature end of archive".
 fn fails_on_empty_input(consumer: &Command) -> bool {
     let name = consumer.program_name().unwrap_or("");
-    STRICT_CONSUMERS.contains(&name) || (matches!(name, "grep" | "egrep" | "fgrep") && !consumer.has_flag("invert-match", Some('v')))
+    STRICT_CONSUMERS.contains(&name)
+        || (matches!(name, "grep" | "egrep" | "fgrep") && !consumer.has_flag("invert-match", Some('v')))
+        || (name == "cpio" && consumer.has_flag("extract", Some('i')))
 }
 
 /// Whether `pipefail` is on for `run`: set by the stage's SHELL, or by a `set -o pipefail`

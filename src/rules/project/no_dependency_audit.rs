@@ -44,7 +44,12 @@ const AUDITS: &[&str] = &[
     "snyk test",
     "trivy fs",
     "trivy repo",
+    // An image scan reads the packages inside the image too, Go binaries' modules included.
+    "trivy image",
+    "aquasecurity/trivy-action",
     "grype dir:",
+    "anchore/scan-action",
+    "snyk/actions",
     "composer audit",
     "mix deps.audit",
     "ossf/scorecard",

@@ -123,6 +123,17 @@ fn is_image_internal(name: &str) -> bool {
         "NEXT_TELEMETRY_DISABLED",
         "NEXT_MANUAL_SIG_HANDLE",
         "HOSTNAME",
+        // PostgreSQL's own: the data directory and libpq's connection variables.
+        "PGDATA",
+        "PGHOST",
+        "PGPORT",
+        "PGDATABASE",
+        "PGUSER",
+        "PGSSLMODE",
+        "PGPASSFILE",
+        "PGAPPNAME",
+        "PGOPTIONS",
+        "PGCONNECT_TIMEOUT",
     ];
     const PREFIXES: &[&str] = &[
         "LC_",

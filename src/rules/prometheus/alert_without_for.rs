@@ -2,6 +2,7 @@ use super::{each_alert, insert_rule_key_fix};
 use crate::model::prometheus::PromRule;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
+use crate::syntax::promql::is_event_window;
 
 /// An alert without `for:` fires on the first evaluation that matches: one scrape blip pages.
 pub struct AlertWithoutFor;
@@ -43,27 +44,6 @@ fn lacks_for(rule: &PromRule) -> bool {
     let expr = rule.expr.as_ref().map_or("", |e| e.text.as_str());
     let heartbeat = expr.trim().starts_with("vector(");
     let inhibitor = rule.label("severity").is_some_and(|l| l.value == "none");
-    rule.for_.is_none() && !heartbeat && !inhibitor && !is_event_window(expr)
-}
-
-/// `increase(…[W]) > 0`, `changes(…[W]) > 0`, `resets(…[W]) > 0`, aggregated or not: any event
-/// within the window.
-fn is_event_window(expr: &str) -> bool {
-    let compact: String = expr.chars().filter(|c| !c.is_whitespace()).collect();
-    let Some(lhs) = compact.strip_suffix(">0") else { return false };
-    ["increase(", "changes(", "resets("].iter().any(|f| lhs.contains(f)) && !lhs.contains(['/', '>', '<']) && !lhs.contains("rate(")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_event_window;
-
-    #[test]
-    fn event_alerts_on_a_window() {
-        assert!(is_event_window("sum(increase(loki_panic_total[10m])) by (job) > 0"));
-        assert!(is_event_window("changes(process_start_time_seconds[1h]) > 0"));
-        assert!(!is_event_window("increase(errors_total[5m]) > 10"));
-        assert!(!is_event_window("increase(errors_total[5m]) / increase(requests_total[5m]) > 0"));
-        assert!(!is_event_window("up == 0"));
-    }
+    let event = rule.expr.as_ref().and_then(|e| e.parsed().ok()).is_some_and(is_event_window);
+    rule.for_.is_none() && !heartbeat && !inhibitor && !event
 }
