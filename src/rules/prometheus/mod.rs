@@ -356,6 +356,48 @@ fn prometheus_in_own_container(services: &[ComposeService]) -> bool {
     })
 }
 
+/// What the repository's own Prometheus scrapes, from the production scrape configs and
+/// monitors of the project graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scraped {
+    /// No scrape config or monitor ships.
+    Nothing,
+    /// Only exporters and monitoring components, by job name and target: Prometheus itself,
+    /// node-exporter, cAdvisor, `*-exporter`, Alertmanager, Grafana, the Pushgateway.
+    InfrastructureOnly,
+    /// Anything else, discovery that may find anything, or a ServiceMonitor or PodMonitor.
+    Applications,
+}
+
+impl Scraped {
+    fn of(project: &Project) -> Scraped {
+        let g = project.graph();
+        let ships = |path: &str| project.file(path).is_some_and(|f| f.production());
+        if g.monitors.iter().any(|m| ships(&m.path)) {
+            return Scraped::Applications;
+        }
+        let jobs: Vec<_> = g.jobs.iter().filter(|j| ships(&j.path)).collect();
+        if jobs.is_empty() {
+            return Scraped::Nothing;
+        }
+        let infrastructure = |name: &str| {
+            let n = name.to_ascii_lowercase();
+            n.ends_with("exporter")
+                || ["prometheus", "node", "cadvisor", "alertmanager", "grafana", "pushgateway", "localhost"].contains(&n.as_str())
+        };
+        let only_infrastructure = jobs.iter().all(|j| {
+            !j.kubernetes_sd
+                && j.name.as_deref().is_some_and(infrastructure)
+                && j.targets.iter().all(|(host, _, _)| infrastructure(crate::model::project::host_name(host)))
+        });
+        if only_infrastructure {
+            Scraped::InfrastructureOnly
+        } else {
+            Scraped::Applications
+        }
+    }
+}
+
 /// The kinds of alert the deployment checklist requires a repository to have.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Category {
@@ -438,6 +480,19 @@ impl Category {
 pub(crate) fn report_missing_category(project: &Project, out: &mut Sink, category: Category) {
     let files = rule_files(project.files);
     let Some((first, first_rf)) = files.first() else { return };
+    let scraped = Scraped::of(project);
+    // Node and container alerts need node-exporter and cAdvisor series, which only a Prometheus
+    // the repository deploys scrapes: rule files without one are a library (a mixin) for
+    // other people's Prometheus, which brings its own. Error-rate and latency alerts need an
+    // application: a stack that scrapes only exporters and monitoring components has none.
+    let applies = match category {
+        Category::Disk | Category::Memory => scraped != Scraped::Nothing,
+        Category::ErrorRate | Category::Latency => scraped != Scraped::InfrastructureOnly,
+        Category::ServiceDown | Category::CertExpiry => true,
+    };
+    if !applies {
+        return;
+    }
     let present = files.iter().any(|(_, rf)| {
         rf.groups
             .iter()
