@@ -32,8 +32,25 @@ impl Rule for UnpinnedImage {
                 } else {
                     format!("`{}` (`{image}` with its ARG defaults)", stage.image.text)
                 };
-                out.report(stage.image.span, format!("base image {shown} {problem}"))
+                let passed = passed_by_ci(&stage.image.text, &out.project().repo.texts);
+                let report = out
+                    .report(
+                        stage.image.span,
+                        format!(
+                            "base image {shown} {problem}{}",
+                            if passed {
+                                " (the default of local builds: CI passes the ARG)"
+                            } else {
+                                ""
+                            }
+                        ),
+                    )
                     .help("pin a release tag (`debian:12.7-slim`), or a digest, and update it deliberately");
+                // The default only serves local builds when the repository's CI passes every
+                // ARG of the reference: a hint to pin it too, not a finding about what ships.
+                if passed {
+                    report.severity(Severity::Info);
+                }
             } else if options.require_digest && !has_unresolved_reference(&image) && image_ref(&image).digest.is_none() {
                 out.report(
                     stage.image.span,
@@ -44,6 +61,45 @@ impl Rule for UnpinnedImage {
             }
         }
     }
+}
+
+/// Whether the reference uses ARGs (`${BASE_IMAGE}`) and the repository's CI definitions pass
+/// every one of them (`--build-arg BASE_IMAGE=…`, or a `build-args:` list with `BASE_IMAGE=…`).
+fn passed_by_ci(reference: &str, texts: &[(String, String)]) -> bool {
+    let names = arg_names(reference);
+    !names.is_empty()
+        && names.iter().all(|name| {
+            let assignment = format!("{name}=");
+            texts.iter().any(|(_, t)| {
+                ["--build-arg ", "--build-arg=", "--build-arg \"", "--build-arg '"]
+                    .iter()
+                    .any(|flag| t.contains(&format!("{flag}{assignment}")))
+                    || (t.contains("build-args") && t.match_indices(&assignment).any(|(i, _)| starts_word(t, i)))
+            })
+        })
+}
+
+fn starts_word(text: &str, at: usize) -> bool {
+    !text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The variables a reference uses: `$NAME`, `${NAME}`, `${NAME:-default}`.
+fn arg_names(reference: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = reference;
+    while let Some(i) = rest.find('$') {
+        rest = &rest[i + 1..];
+        let body = rest.strip_prefix('{').unwrap_or(rest);
+        let end = body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(body.len());
+        if end > 0 {
+            out.push(&body[..end]);
+        }
+        rest = &body[end..];
+    }
+    out
 }
 
 /// What is wrong with the pinning of `image`, if anything. An image still holding an ARG
@@ -65,7 +121,21 @@ fn unpinned(image: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::unpinned;
+    use super::{arg_names, passed_by_ci, unpinned};
+
+    #[test]
+    fn args_passed_by_ci() {
+        assert_eq!(arg_names("${REGISTRY}/base:${TAG:-latest}"), ["REGISTRY", "TAG"]);
+        assert_eq!(arg_names("$BASE"), ["BASE"]);
+        let texts = |t: &str| vec![(".github/workflows/release.yml".to_string(), t.to_string())];
+        assert!(passed_by_ci("${BASE_IMAGE}", &texts("build-args: BASE_IMAGE=alpine:3")));
+        assert!(passed_by_ci(
+            "${BASE_IMAGE}",
+            &texts("docker build --build-arg BASE_IMAGE=\"$X\" .")
+        ));
+        assert!(!passed_by_ci("${BASE_IMAGE}", &texts("build-args: PYTHON_BASE_IMAGE=x")));
+        assert!(!passed_by_ci("alpine:latest", &texts("--build-arg BASE_IMAGE=x")));
+    }
 
     #[test]
     fn tags() {

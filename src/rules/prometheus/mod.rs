@@ -383,12 +383,23 @@ impl Scraped {
         let infrastructure = |name: &str| {
             let n = name.to_ascii_lowercase();
             n.ends_with("exporter")
-                || ["prometheus", "node", "cadvisor", "alertmanager", "grafana", "pushgateway", "localhost"].contains(&n.as_str())
+                || [
+                    "prometheus",
+                    "node",
+                    "cadvisor",
+                    "alertmanager",
+                    "grafana",
+                    "pushgateway",
+                    "localhost",
+                ]
+                .contains(&n.as_str())
         };
         let only_infrastructure = jobs.iter().all(|j| {
             !j.kubernetes_sd
                 && j.name.as_deref().is_some_and(infrastructure)
-                && j.targets.iter().all(|(host, _, _)| infrastructure(crate::model::project::host_name(host)))
+                && j.targets
+                    .iter()
+                    .all(|(host, _, _)| infrastructure(crate::model::project::host_name(host)))
         });
         if only_infrastructure {
             Scraped::InfrastructureOnly
