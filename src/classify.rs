@@ -141,6 +141,30 @@ pub fn template_syntax_at(path: &str, text: &str) -> Option<usize> {
     manifest.then(|| text.find("{{")).flatten()
 }
 
+/// The kind the start of a file says it is, for a file too large to parse: top-level keys that
+/// only deployment files use. `None` for anything else (a data file, a dashboard).
+pub fn kind_from_head(head: &str) -> Option<FileKind> {
+    let top = |key: &str| {
+        head.lines().any(|l| {
+            let l = l.trim_start_matches("- ").trim_start_matches(['{', ' ']);
+            l.starts_with(&format!("{key}:")) || l.starts_with(&format!("\"{key}\""))
+        })
+    };
+    if top("apiVersion") && top("kind") {
+        Some(FileKind::Kubernetes)
+    } else if top("scrape_configs") {
+        Some(FileKind::PrometheusConfig)
+    } else if top("groups") && (top("alert") || top("record")) {
+        Some(FileKind::PrometheusRules)
+    } else if top("route") && top("receivers") {
+        Some(FileKind::AlertmanagerConfig)
+    } else if head.lines().any(|l| l == "services:") {
+        Some(FileKind::Compose)
+    } else {
+        None
+    }
+}
+
 fn looks_like_manifest(text: &str) -> bool {
     text.lines()
         .any(|l| l.trim_start_matches("- ").starts_with("kind:") || l.trim_start_matches("- ").starts_with("apiVersion:"))

@@ -28,6 +28,14 @@ pub struct Walk {
     pub files: Vec<WalkedFile>,
     /// Paths seen but not read: (output path, reason).
     pub skipped: Vec<(String, String)>,
+    /// Files and folders the operating system refused, with its reason: reported, not skipped.
+    pub refused: Vec<(WalkedFile, Refused)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Refused {
+    pub folder: bool,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone)]
@@ -56,7 +64,17 @@ pub fn walk(roots: &[PathBuf], base: &Path) -> Walk {
                 !(e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.contains(&name.as_ref()))
             });
         for entry in builder.build() {
-            let Ok(entry) = entry else { continue };
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    if let Some(r) = refused(&err, root, base) {
+                        if seen.insert(r.0.display.clone()) {
+                            out.refused.push(r);
+                        }
+                    }
+                    continue;
+                }
+            };
             let path = entry.path();
             let display = display_path(path, root, base);
             let Some(ft) = entry.file_type() else {
@@ -82,8 +100,36 @@ pub fn walk(roots: &[PathBuf], base: &Path) -> Walk {
         }
     }
     out.files.sort_by(|a, b| a.display.cmp(&b.display));
+    out.refused.sort_by(|a, b| a.0.display.cmp(&b.0.display));
     out.skipped.sort();
     out
+}
+
+/// A file or folder the walk could not read, from the walker's error: only errors of the
+/// operating system on a path (a `.gitignore` that does not parse is not one).
+fn refused(err: &ignore::Error, root: &Path, base: &Path) -> Option<(WalkedFile, Refused)> {
+    fn path_of(err: &ignore::Error) -> Option<&Path> {
+        match err {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => path_of(err),
+            _ => None,
+        }
+    }
+    let io = err.io_error()?;
+    let path = path_of(err)?;
+    let folder = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+    let file = WalkedFile {
+        abs: path.to_path_buf(),
+        rel: below(path, root),
+        display: display_path(path, root, base),
+    };
+    Some((
+        file,
+        Refused {
+            folder,
+            reason: io.kind().to_string(),
+        },
+    ))
 }
 
 /// The path shown in output: relative to `base` (the current directory or `--root`) when the

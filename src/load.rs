@@ -70,8 +70,10 @@ impl LoadOptions {
 
 /// Discovers, parses and checks `paths` with `rules`.
 pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &mut LoadOptions) -> Result<Checked, String> {
+    // A path that is not there is a usage error; one the operating system will not show (in a
+    // folder without search access) is reported by the walk, as AND002.
     for p in paths {
-        if std::fs::symlink_metadata(p).is_err() {
+        if std::fs::symlink_metadata(p).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
             return Err(format!("{}: no such file or folder", p.display()));
         }
     }
@@ -107,6 +109,17 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &mut L
             }
             Err(skip) => skipped.push(skip),
         }
+    }
+    for (w, refused) in &walk.refused {
+        let placement = Placement::of(&w.rel, opts.config.production_setting(&w.abs, &w.display), opts.all_production);
+        let source = SourceFile::new(&w.display, w.abs.clone(), String::new());
+        let mut file = File::new(source, FileKind::Other, Parsed::None, placement);
+        file.read_error = Some(if refused.folder {
+            ReadError::Folder(refused.reason.clone())
+        } else {
+            ReadError::Io(refused.reason.clone())
+        });
+        files.push(file);
     }
     crate::surface::evidence::apply(&mut files, &repo, &opts.told);
     // Env templates that production Compose files read in place of the `.env` they lack.
@@ -221,13 +234,18 @@ pub(crate) fn load(abs: &Path, display: &str, rel: &str, opts: &LoadOptions) -> 
         None => read_text(abs, opts.max_file_size),
     };
     if let Some(err) = read_error {
-        // A YAML/JSON/TOML file that cannot be read cannot be classified either; report it only
-        // when its name already says it is a deployment file.
-        let kind = named_kind.or_else(|| guess_kind_by_name(display, None));
+        // A YAML/JSON/TOML file that cannot be read cannot be classified by its content: its
+        // name may say what it is; a file too large to parse, its first bytes; and one the
+        // operating system refuses is reported whatever it is, as andon could not look.
+        let kind = named_kind.or_else(|| guess_kind_by_name(display, None)).or_else(|| match &err {
+            ReadError::TooLarge { .. } => crate::classify::kind_from_head(&read_head(abs)),
+            ReadError::Io(_) => Some(FileKind::Other),
+            _ => None,
+        });
         let Some(kind) = kind else {
             return Err((
                 display.to_string(),
-                "unreadable, and its name does not say it is a deployment file".into(),
+                "unreadable, and neither its name nor its start says it is a deployment file".into(),
             ));
         };
         let mut file = File::new(SourceFile::new(display, abs.to_path_buf(), text), kind, Parsed::None, placement);
@@ -357,6 +375,21 @@ fn guess_kind_by_name(display: &str, text: Option<&str>) -> Option<FileKind> {
 
 /// The file's text, or why it could not be read. For invalid UTF-8 the valid prefix is kept so
 /// that the error's place has a line and column.
+/// The first 64 KiB of a file, as far as they are UTF-8: enough for its top-level keys.
+fn read_head(path: &Path) -> String {
+    let mut head = Vec::new();
+    if let Ok(f) = std::fs::File::open(path) {
+        let _ = f.take(64 * 1024).read_to_end(&mut head);
+    }
+    match String::from_utf8(head) {
+        Ok(s) => s,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned()
+        }
+    }
+}
+
 fn read_text(path: &Path, max: u64) -> (String, Option<ReadError>) {
     let file = match std::fs::File::open(path) {
         Ok(f) => f,

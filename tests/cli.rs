@@ -546,3 +546,103 @@ fn build_images_that_run_nothing_do_not_ship() {
     );
     assert!(listing.contains("adapter/Dockerfile.build\tdockerfile\n"), "{listing}");
 }
+
+/// What the operating system refuses is reported with its reason, never skipped in silence: a
+/// folder without access, a mode-000 file whatever its name, a file named on the command line
+/// inside a folder without search access. As root everything is readable, so the run drops to
+/// `nobody` with `setpriv`; where neither works the test says it skipped.
+#[test]
+fn files_and_folders_the_system_refuses_are_and002_with_its_reason() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    fs::set_permissions(root, fs::Permissions::from_mode(0o755)).expect("chmod");
+    fs::create_dir_all(root.join("locked")).expect("mkdir");
+    fs::write(root.join("locked/Dockerfile"), "FROM alpine:3.20\n").expect("write");
+    fs::write(root.join("deploy.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n").expect("write");
+    fs::write(root.join("Dockerfile"), "FROM alpine:3.20\nUSER 10001\n").expect("write");
+    fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o000)).expect("chmod");
+    fs::set_permissions(root.join("deploy.yaml"), fs::Permissions::from_mode(0o000)).expect("chmod");
+    let as_root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let run = |args: &[&str]| -> Option<Output> {
+        let mut cmd = if as_root {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_andon")]);
+            c
+        } else {
+            Command::new(env!("CARGO_BIN_EXE_andon"))
+        };
+        let out = cmd.args(args).current_dir(root).env("NO_COLOR", "1").output().ok()?;
+        // setpriv missing, or `nobody` may not run the binary where it was built.
+        (out.status.code().is_some_and(|c| c <= 2)).then_some(out)
+    };
+    let Some(out) = run(&["check", ".", "--format", "json", "--fail-on", "never"]) else {
+        eprintln!("skipped: cannot run andon as an unprivileged user here");
+        return;
+    };
+    let refused = |out: &Output| -> Vec<(String, String)> {
+        json_of(out)["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|d| d["rule"] == "AND002")
+            .map(|d| {
+                (
+                    d["path"].as_str().unwrap_or("").to_string(),
+                    d["message"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        refused(&out),
+        vec![
+            (
+                "deploy.yaml".to_string(),
+                "could not be read (permission denied), so it was not checked".to_string()
+            ),
+            (
+                "locked".to_string(),
+                "folder could not be read (permission denied): nothing below it was checked".to_string()
+            ),
+        ]
+    );
+    let named = run(&["check", "locked/Dockerfile", "--format", "json"]).expect("runs");
+    assert_eq!(named.status.code(), Some(1), "{}", String::from_utf8_lossy(&named.stderr));
+    assert_eq!(refused(&named).len(), 1, "{}", String::from_utf8_lossy(&named.stdout));
+    let missing = run(&["check", "nowhere.yaml"]).expect("runs");
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no such file or folder"));
+    fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o755)).expect("chmod back");
+}
+
+/// A file too large to parse is AND003 when its start says it is a deployment file, whatever
+/// its name; a large data file of the same format is skipped, with why.
+#[test]
+fn large_files_are_classified_by_their_start() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let objects: String = (0..40)
+        .map(|i| format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\n"))
+        .collect();
+    fs::write(dir.path().join("all.yaml"), objects).expect("write");
+    let data: String = (0..200).map(|i| format!("{{\"id\": {i}, \"name\": \"row {i}\"}},\n")).collect();
+    fs::write(dir.path().join("rows.json"), format!("[\n{data}{{}}]\n")).expect("write");
+    let out = run_in(
+        dir.path(),
+        &["check", "--format", "json", "--max-file-size", "1024", "--show-files"],
+    );
+    let report = json_of(&out);
+    let too_large: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["rule"] == "AND003")
+        .filter_map(|d| d["path"].as_str())
+        .collect();
+    assert_eq!(too_large, vec!["all.yaml"]);
+    let listing = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        listing.contains("rows.json\tskipped: unreadable, and neither its name nor its start says it is a deployment file"),
+        "{listing}"
+    );
+}

@@ -67,6 +67,8 @@ pub enum ReadError {
     },
     /// The operating system refused (permissions, vanished file).
     Io(String),
+    /// A folder the operating system would not list: nothing below it was checked.
+    Folder(String),
     /// andon itself failed reading or parsing the file (a panic, with its message).
     Internal(String),
     /// A Helm template: Go template syntax from `offset` on, so the text is not the YAML that
