@@ -158,6 +158,12 @@ pub fn is_product(image: &str) -> bool {
     infra(image).is_some() && !OS_IMAGES.contains(&ImageRef::parse(image).name())
 }
 
+/// Images whose process holds its memory to a size of its own: memcached's cache is capped by
+/// `-m` (64 MB unless told), so the container cannot take the host's memory.
+pub fn bounds_own_memory(image: &str) -> bool {
+    ImageRef::parse(image).name() == "memcached"
+}
+
 /// Node agents that report on or wire up the node itself, by name, with the host namespaces
 /// their upstream DaemonSets share: node-exporter reads the node's interfaces and processes,
 /// CNI and kube-proxy agents program the node's network.

@@ -73,6 +73,9 @@ pub fn is_repo_text(path: &str) -> bool {
         || is_kustomization(path)
         || path == "Chart.yaml"
         || path.ends_with("/Chart.yaml")
+        // Near the top, the package manifests whose dependencies say whether there is
+        // anything to audit (a root package.json may hold only the docs linter).
+        || (matches!(name, "package.json" | "pyproject.toml") && path.matches('/').count() <= 1)
 }
 
 /// A Makefile, by the name `make` looks for (any case).

@@ -575,6 +575,8 @@ pub fn apply(files: &mut [File], repo: &RepoIndex, told: &Instructions) {
             f.placement.stays_home_by_evidence(why);
         } else if let Some(d) = deployed.filter(|d| !(d.by_makefile && dev_stack.is_some())) {
             f.placement.ships_by_evidence(format!("deployed by {}", d.at));
+        } else if let Some(script) = install_script_beside(repo, f) {
+            f.placement.ships_by_evidence(format!("the stack {script} beside it installs"));
         } else if let Some(why) = told.tried.get(f.path()) {
             f.placement.stays_home_by_evidence(why.clone());
         } else if let Some(m) = told.mentions.get(f.path()).filter(|m| m.only_in_tests) {
@@ -594,6 +596,22 @@ pub fn apply(files: &mut [File], repo: &RepoIndex, told: &Instructions) {
     {
         f.non_production_parts = services_marked_for_testing(f);
     }
+}
+
+/// The install script beside a folder's plain Compose file (`docker-compose.yml` next to
+/// `install.sh`): a self-hosted distribution's product, which the script prepares and users
+/// then bring up, whatever a contributing guide says of running it.
+fn install_script_beside(repo: &RepoIndex, f: &File) -> Option<String> {
+    let name = f.path().rsplit('/').next().unwrap_or(f.path());
+    if f.kind != crate::kind::FileKind::Compose
+        || !matches!(name, "docker-compose.yml" | "docker-compose.yaml" | "compose.yml" | "compose.yaml")
+    {
+        return None;
+    }
+    ["install.sh", "setup.sh"]
+        .iter()
+        .filter_map(|s| join(parent(f.path()), s))
+        .find(|p| repo.contains(p))
 }
 
 /// The Compose services whose comment says they are for testing only ("# for testing

@@ -2,7 +2,8 @@ use super::report_services_lacking;
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 
-/// A service without a memory limit can take the host's memory from every other service.
+/// A service without a memory limit can take the host's memory from every other service; one
+/// whose process caps its own memory (memcached) cannot.
 pub struct NoMemoryLimit;
 
 impl Rule for NoMemoryLimit {
@@ -14,7 +15,7 @@ impl Rule for NoMemoryLimit {
         report_services_lacking(
             file,
             out,
-            |s| s.limits.memory.is_none(),
+            |s| s.limits.memory.is_none() && !s.image.as_ref().is_some_and(|i| crate::model::images::bounds_own_memory(&i.value)),
             |s| format!("service `{}` has no memory limit", s.name),
             "set `deploy.resources.limits.memory` (and a reservation) from the service's measured peak plus headroom",
         );

@@ -26,14 +26,14 @@ impl Rule for ShellFormEntrypoint {
         let cmd = last_in_chain(df, stage, "CMD").filter(|_| !shell_entrypoint);
         for inst in [entrypoint, cmd].into_iter().flatten() {
             if let Some(words) = inst.exec() {
-                check_wrapper(file.text(), inst, words, out);
+                check_wrapper(file.text(), inst, words, ash_shell(df, stage), out);
                 continue;
             }
             let Some(text) = inst.shell().filter(|t| !t.is_empty()) else {
                 continue;
             };
             let commands = text.commands();
-            if execs_itself(&commands) {
+            if execs_itself(&commands) || (ash_shell(df, stage) && is_one_simple_command(&commands)) {
                 continue;
             }
             out.report(inst.span, message(inst))
@@ -80,10 +80,33 @@ fn wrapper_script(words: &[Word]) -> Option<&Word> {
     args.get(c + 1)
 }
 
-fn check_wrapper(src: &str, inst: &Instruction, words: &[Word], out: &mut Sink) {
+/// Whether `/bin/sh` of the stage is busybox ash (Alpine, BusyBox): ash runs the last simple
+/// command of a `-c` script by exec, with no fork, so a script of one command hands PID 1 to
+/// it. Debian's and Ubuntu's dash forks.
+fn ash_shell(df: &crate::syntax::dockerfile::Dockerfile, stage: &crate::syntax::dockerfile::Stage) -> bool {
+    let base = crate::model::dockerfile::base_image(df, stage).to_ascii_lowercase();
+    base.contains("alpine") || base.contains("busybox")
+}
+
+/// A script of one simple command: no list, pipeline, background job, compound command or
+/// trap, which a shell that execs its last command hands PID 1 to.
+fn is_one_simple_command(commands: &[Command]) -> bool {
+    let [only] = commands else { return false };
+    only.separator_after.is_none()
+        && !only
+            .program_name()
+            .is_some_and(|p| matches!(p, "if" | "for" | "while" | "until" | "case" | "{" | "(" | "trap"))
+}
+
+fn check_wrapper(src: &str, inst: &Instruction, words: &[Word], execs_one: bool, out: &mut Sink) {
     let Some(script) = wrapper_script(words) else { return };
     let commands = shell::split(&script.text);
     if commands.is_empty() || execs_itself(&commands) {
+        return;
+    }
+    // bash, and ash as /bin/sh, exec a script of one simple command.
+    let shell = words.first().map_or("", |w| w.text.rsplit('/').next().unwrap_or(&w.text));
+    if (shell == "bash" || (execs_one && matches!(shell, "sh" | "ash"))) && is_one_simple_command(&commands) {
         return;
     }
     out.report(

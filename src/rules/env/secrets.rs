@@ -4,10 +4,11 @@
 //! The policy, also in the rule docs:
 //! - a key is secret-like when one of its words is `password`, `passwd`, `pwd`, `pass`,
 //!   `secret`, `token`, `apikey`, `passphrase`, `credentials`, or two adjacent words are
-//!   `api key`, `private key`, `secret key`, `access key`, `client secret`, `signing key`,
-//!   `encryption key`, `master key`, `auth token`; keys about a secret rather than holding one
-//!   (`*_FILE`, `*_PATH`, `*_LENGTH`, `*_TTL`, `*_EXPIRY`, `*_ENABLED`, `*_HEADER`, `*_NAME`,
-//!   `*_KEY_ID`, …) are not;
+//!   `api key`, `private key`, `secret key`, `client secret`, `signing key`, `encryption key`,
+//!   `master key`, `auth token`; keys about a secret rather than holding one (`*_FILE`,
+//!   `*_PATH`, `*_LENGTH`, `*_TTL`, `*_EXPIRY`, `*_ENABLED`, `*_HEADER`, `*_NAME`, `*_KEY_ID`,
+//!   …) are not, nor is an access key (`AWS_ACCESS_KEY`, `MINIO_ACCESS_KEY`): S3's and its
+//!   clones' key ID, the public half beside the `*_SECRET_KEY`;
 //! - a value is not a literal secret when it is empty, a reference (`${VAR}`, `$VAR`), a
 //!   placeholder (`<token>`, `{{ token }}`, `REPLACE_ME`, `your-api-key`, `xxxx`, `***`), a
 //!   boolean or a short number;
@@ -167,13 +168,11 @@ pub(crate) fn is_secret_key(key: &str) -> bool {
         "credential",
         "privatekey",
         "secretkey",
-        "accesskey",
     ];
     const PAIRS: &[(&str, &str)] = &[
         ("api", "key"),
         ("private", "key"),
         ("secret", "key"),
-        ("access", "key"),
         ("client", "secret"),
         ("signing", "key"),
         ("encryption", "key"),
@@ -305,6 +304,8 @@ mod tests {
             "PASSWORD_MIN_LENGTH",
             "TOKEN_TTL",
             "AWS_ACCESS_KEY_ID",
+            "AWS_ACCESS_KEY",
+            "MINIO_ACCESS_KEY",
             "SECRET_NAME",
             "PASSWORD_AUTH_ENABLED",
             "TOKEN_ENDPOINT",

@@ -50,6 +50,9 @@ const AUDITS: &[&str] = &[
     "grype dir:",
     "anchore/scan-action",
     "snyk/actions",
+    // Software composition analysis services.
+    "fossa-action",
+    "fossa test",
     "composer audit",
     "mix deps.audit",
     "ossf/scorecard",
@@ -101,7 +104,41 @@ fn shallowest_manifest<'a>(project: &'a Project, root: &str) -> Option<&'a str> 
             MANIFESTS.contains(&name.as_str())
         })
         .filter(|p| crate::surface::conventions::non_production(p).is_none())
+        .filter(|p| !project.repo.text(p).is_some_and(|t| declares_no_runtime_dependencies(p, t)))
         .min_by_key(|p| (p.matches('/').count(), *p))
+}
+
+/// A package.json without `dependencies`, or a pyproject.toml whose `[project]` and Poetry
+/// dependencies are empty (Python itself aside): development tooling only, nothing that ships
+/// to audit.
+fn declares_no_runtime_dependencies(path: &str, text: &str) -> bool {
+    use crate::syntax::{json, toml, Limits};
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let (tree, groups): (_, &[&[&str]]) = match name {
+        "package.json" => (
+            json::parse(text, &Limits::default()),
+            &[&["dependencies"], &["optionalDependencies"]],
+        ),
+        "pyproject.toml" => (
+            toml::parse(text, &Limits::default()),
+            &[&["project", "dependencies"], &["tool", "poetry", "dependencies"]],
+        ),
+        _ => return false,
+    };
+    let Some(root) = tree.docs.first().and_then(|d| d.root.as_ref()) else {
+        return false;
+    };
+    if !tree.errors.is_empty() {
+        return false;
+    }
+    groups.iter().all(|g| match root.get_path(g) {
+        None => true,
+        Some(n) => match (n.as_map(), n.as_seq()) {
+            (Some(m), _) => m.iter().all(|e| e.key.as_str() == Some("python")),
+            (_, Some(items)) => items.is_empty(),
+            _ => false,
+        },
+    })
 }
 
 fn has_update_bot(project: &Project, root: &str) -> bool {

@@ -1,6 +1,5 @@
 use super::{documents, under};
 use crate::kind::FileKind;
-use crate::model::env::is_template_dotenv;
 use crate::model::project::{Graph, SetVar};
 use crate::rules::{Project, Rule, Sink};
 use std::collections::BTreeSet;
@@ -18,12 +17,13 @@ impl Rule for UndocumentedEnvVar {
         let g = project.graph();
         for root in &project.repo.roots {
             let mut docs: Vec<&str> = documents(project, root).map(|(_, t)| t).collect();
-            // A template such as .env.example documents the variables it lists.
+            // An env file the repository holds, a template such as .env.example or the `.env`
+            // its Compose files read, lists each variable with its value, often under a comment
+            // naming the service.
             docs.extend(
                 project
-                    .files
-                    .iter()
-                    .filter(|f| f.kind == FileKind::DotEnv && under(f.path(), root) && is_template_dotenv(f.path()))
+                    .of_kind(FileKind::DotEnv)
+                    .filter(|f| under(f.path(), root))
                     .map(|f| f.text()),
             );
             let mut seen = BTreeSet::new();
@@ -123,6 +123,11 @@ fn is_image_internal(name: &str) -> bool {
         "NEXT_TELEMETRY_DISABLED",
         "NEXT_MANUAL_SIG_HANDLE",
         "HOSTNAME",
+        "APP_ENV",
+        // Phoenix's own.
+        "SECRET_KEY_BASE",
+        "PHX_HOST",
+        "PHX_SERVER",
         // PostgreSQL's own: the data directory and libpq's connection variables.
         "PGDATA",
         "PGHOST",
@@ -175,9 +180,16 @@ fn is_image_internal(name: &str) -> bool {
         "S6_",
         "PUPPETEER_",
         "ROCKET_",
+        // k6's, protobuf's and the OpenAI and Traceloop SDKs' own.
+        "K6_",
+        "PROTOCOL_BUFFERS_",
+        "OPENAI_",
+        "TRACELOOP_",
     ];
     // `NODE_VERSION`, `CLOJURE_VERSION`: the version a build step installs, not a setting.
-    EXACT.contains(&name) || PREFIXES.iter().any(|p| name.starts_with(p)) || name.ends_with("_VERSION")
+    // `discovery.type`, `cluster.name`: OpenSearch's and Elasticsearch's own settings, which
+    // their images read from dotted variables; no application names its variables so.
+    EXACT.contains(&name) || PREFIXES.iter().any(|p| name.starts_with(p)) || name.ends_with("_VERSION") || name.contains('.')
 }
 
 /// Whether `word` occurs in `text` with no identifier character on either side.
