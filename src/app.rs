@@ -206,14 +206,33 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         print(&out);
         return Ok(u8::from(!changed.is_empty()));
     }
+    // Every file that can be written is; each one that cannot is named with why, its findings
+    // are reported as they stand on disk, and the run ends with exit 2.
+    let mut unwritten = 0;
     if args.fix {
+        let mut written = 0;
         for c in &changed {
             let abs = checked.files.iter().find(|f| f.path() == c.path).map(|f| f.source.abs_path.clone());
             let Some(abs) = abs else { continue };
-            crate::fix::write_atomically(&abs, &c.after).map_err(|e| format!("{}: {e}", abs.display()))?;
+            match crate::fix::write_atomically(&abs, &c.after) {
+                Ok(()) => written += 1,
+                Err(e) => {
+                    eprintln!("andon: could not fix {}: {e}", c.path);
+                    opts.texts.remove(&c.path);
+                    unwritten += 1;
+                }
+            }
+        }
+        if unwritten > 0 {
+            // The report must show the files as they are, not as the fixes would have made them.
+            checked = check_paths(&args.targets(), &base, &rules, &mut opts)?;
         }
         if !changed.is_empty() {
-            eprintln!("andon: fixed {} file{}", changed.len(), if changed.len() == 1 { "" } else { "s" });
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            match unwritten {
+                0 => eprintln!("andon: fixed {written} file{}", plural(written)),
+                n => eprintln!("andon: fixed {written} file{}; {n} could not be written", plural(written)),
+            }
         }
     }
 
@@ -363,6 +382,9 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
     };
+    if unwritten > 0 {
+        return Ok(2);
+    }
     Ok(exit_code(&checked.findings, threshold))
 }
 

@@ -30,27 +30,51 @@ pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
 }
 
 /// Replaces the file at `path` with `text` atomically: a temporary file in the same folder,
-/// written and synced, given the original's permissions, then renamed over it. A read-only file
-/// is refused and left untouched.
+/// written and synced, given the original's permissions and (where the user may) its owner,
+/// then renamed over it. A symbolic link is written through: its target is replaced, the link
+/// stays. A read-only file is refused and left untouched. Temporary files that a killed run
+/// left beside it are removed first.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    let path = &std::fs::canonicalize(path).map_err(|e| format!("cannot read: {e}"))?;
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     if meta.permissions().readonly() {
         return Err("file is read-only; nothing was written".into());
     }
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    remove_stale_temporaries(dir, &name);
     let tmp = dir.join(format!(".{name}.andon-{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(text.as_bytes())?;
         f.sync_all()?;
         std::fs::set_permissions(&tmp, meta.permissions())?;
+        // Only root may give a file away; anyone else's fixed file is theirs, as any editor
+        // would leave it.
+        let _ = std::os::unix::fs::chown(&tmp, Some(meta.uid()), Some(meta.gid()));
         std::fs::rename(&tmp, path)
     })();
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         format!("cannot write: {e}")
     })
+}
+
+/// Removes `.NAME.andon-PID.tmp` files of `name` whose run is over (no process PID).
+fn remove_stale_temporaries(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.andon-");
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file.strip_prefix(&prefix).and_then(|r| r.strip_suffix(".tmp")) else {
+            continue;
+        };
+        let alive = pid.parse::<u32>().is_ok_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        if !alive {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Applies `edits` (byte spans into `text`) from last to first. An edit that overlaps one already

@@ -646,3 +646,51 @@ fn large_files_are_classified_by_their_start() {
         "{listing}"
     );
 }
+
+/// `--fix` writes every file it can, names each one it cannot and ends with exit 2, reporting
+/// that file as it stands; it writes through a symbolic link, and removes the temporary files
+/// a killed run left.
+#[test]
+fn fix_writes_what_it_can_and_says_what_it_could_not() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    let unfixed = "FROM node:22.11-bookworm-slim\nUSER node\nCMD node server.js\n";
+    for name in ["a", "b", "c"] {
+        fs::create_dir_all(root.join(name)).expect("mkdir");
+        fs::write(root.join(name).join("Dockerfile"), unfixed).expect("write");
+    }
+    fs::set_permissions(root.join("b/Dockerfile"), fs::Permissions::from_mode(0o444)).expect("chmod");
+    fs::write(root.join("c/.Dockerfile.andon-999999999.tmp"), "half a file").expect("write");
+    let out = run_in(root, &["check", "--fix", "--format", "json", "--fail-on", "never"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("andon: could not fix b/Dockerfile: file is read-only; nothing was written"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("andon: fixed 2 files; 1 could not be written"), "{stderr}");
+    let fixed = "FROM node:22.11-bookworm-slim\nUSER node\nCMD [\"node\", \"server.js\"]\n";
+    assert_eq!(fs::read_to_string(root.join("a/Dockerfile")).expect("read"), fixed);
+    assert_eq!(fs::read_to_string(root.join("c/Dockerfile")).expect("read"), fixed);
+    assert_eq!(fs::read_to_string(root.join("b/Dockerfile")).expect("read"), unfixed);
+    assert!(!root.join("c/.Dockerfile.andon-999999999.tmp").exists(), "stale temporary removed");
+    let still: Vec<String> = json_of(&out)["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["rule"] == "DKR003")
+        .filter_map(|d| d["path"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(still, vec!["b/Dockerfile"], "the unwritten file is reported as it is");
+
+    std::os::unix::fs::symlink(root.join("a/Dockerfile.real"), root.join("a/Dockerfile.link")).expect("symlink");
+    fs::write(root.join("a/Dockerfile.real"), unfixed).expect("write");
+    let out = run_in(root, &["check", "a/Dockerfile.link", "--fix", "--fail-on", "never"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(fs::symlink_metadata(root.join("a/Dockerfile.link"))
+        .expect("meta")
+        .file_type()
+        .is_symlink());
+    assert_eq!(fs::read_to_string(root.join("a/Dockerfile.real")).expect("read"), fixed);
+}
