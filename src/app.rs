@@ -193,6 +193,31 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     };
     // Clears the progress line before anything else is printed.
     drop(progress);
+    // Fixes that were not applied because they may change behaviour, said as ruff says it.
+    let unsafe_left = if fixing && !args.unsafe_fixes {
+        checked
+            .findings
+            .iter()
+            .filter(|f| {
+                f.diag
+                    .fix
+                    .as_ref()
+                    .is_some_and(|fx| fx.applicability == crate::diagnostic::Applicability::Unsafe)
+            })
+            .count()
+    } else {
+        0
+    };
+    if unsafe_left > 0 {
+        let (n, verb) = if unsafe_left == 1 {
+            ("fix", "it may")
+        } else {
+            ("fixes", "they may")
+        };
+        eprintln!(
+            "andon: {unsafe_left} more {n} available with `--unsafe-fixes` ({verb} change behaviour: review with `--diff --unsafe-fixes`)"
+        );
+    }
     if args.diff {
         let mut out = String::new();
         for c in &changed {
@@ -313,6 +338,7 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         Format::Gitlab => report::gitlab::render(&input),
         Format::Junit => report::junit::render(&input),
         Format::Checkstyle => report::checkstyle::render(&input),
+        Format::Concise => report::human::concise(&input),
         Format::Human => {
             let color = match args.color {
                 Color::Always => true,

@@ -192,6 +192,8 @@ pub enum Format {
     Junit,
     /// Checkstyle XML.
     Checkstyle,
+    /// One line per finding, `path:line:column: severity ID message`, for editors and grep.
+    Concise,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -694,3 +694,25 @@ fn fix_writes_what_it_can_and_says_what_it_could_not() {
         .is_symlink());
     assert_eq!(fs::read_to_string(root.join("a/Dockerfile.real")).expect("read"), fixed);
 }
+
+/// `--diff` and `--fix` say how many fixes they left because they may change behaviour.
+#[test]
+fn unsafe_fixes_left_are_counted() {
+    let dir = tempfile::tempdir().expect("tmp");
+    fs::write(
+        dir.path().join("alerts.yml"),
+        "groups:\n  - name: a\n    rules:\n      - alert: ApiDown\n        expr: up{job=\"api\"} == 0\n        for: 1m\n",
+    )
+    .expect("write");
+    let out = run_in(dir.path(), &["check", "--diff"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("andon: 1 more fix available with `--unsafe-fixes` (it may change behaviour"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run_in(dir.path(), &["check", "--diff", "--unsafe-fixes"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("more fix"));
+}

@@ -15,7 +15,7 @@ const SECRET: &str = "s3cr3t-Very-Long-Password-123";
 const K8S_SECRET: &str = "k8s-Very-Long-Password-456789";
 /// The token part of a Slack webhook URL, on the line above another finding's.
 const SLACK_SECRET: &str = "Zq8x2Lm4Vn6Bc0Df3Gh5Jk7P";
-const FORMATS: &[&str] = &["human", "json", "sarif", "github", "gitlab", "junit", "checkstyle"];
+const FORMATS: &[&str] = &["human", "json", "sarif", "github", "gitlab", "junit", "checkstyle", "concise"];
 
 /// Runs andon (see `common::run_in`) and insists it did its job: exit 0 or 1.
 fn run_in(dir: &Path, args: &[&str]) -> Output {
@@ -736,4 +736,32 @@ fn no_output_of_any_kind_shows_a_secret_of_the_repository() {
             }
         }
     }
+}
+
+/// `--format concise`: one `path:line:column: severity ID message` line per finding, the JSON
+/// report's findings exactly, then the summary.
+#[test]
+fn concise_is_one_line_per_finding() {
+    let text = demo("concise");
+    let (summary, lines) = text
+        .trim_end()
+        .lines()
+        .collect::<Vec<_>>()
+        .split_last()
+        .map(|(s, l)| (s.to_string(), l.to_vec()))
+        .expect("lines");
+    assert!(summary.starts_with("checked "), "{summary}");
+    let mut keys: Vec<(String, u64, String)> = lines
+        .iter()
+        .map(|l| {
+            let mut parts = l.splitn(4, ':');
+            let path = parts.next().unwrap_or_default().to_string();
+            let line = parts.next().and_then(|n| n.parse().ok()).unwrap_or_default();
+            let rest = parts.nth(1).unwrap_or_default();
+            let id = rest.split_whitespace().nth(1).unwrap_or_default().to_string();
+            (path, line, id)
+        })
+        .collect();
+    keys.sort();
+    assert_eq!(keys, json_keys(&demo_diagnostics()));
 }

@@ -118,15 +118,7 @@ pub fn render(input: &ReportInput, opts: &Options) -> String {
             if *n <= SNIPPETS_PER_RULE_AND_FILE {
                 render_one(input, f, &handler, &mut out);
             } else {
-                out.push_str(&format!(
-                    "{}:{}:{}: {} {} {}\n",
-                    f.diag.path,
-                    f.start.line,
-                    f.start.column,
-                    f.diag.severity.as_str(),
-                    f.meta.id,
-                    input.scrub(f, &f.diag.message)
-                ));
+                out.push_str(&one_line(input, f));
             }
         }
         let mut capped: Vec<_> = shown.into_iter().filter(|(_, n)| *n > SNIPPETS_PER_RULE_AND_FILE).collect();
@@ -144,10 +136,31 @@ pub fn render(input: &ReportInput, opts: &Options) -> String {
     out
 }
 
+/// `path:line:column: severity ID message`, as compilers print it: the lines past the cap, and
+/// `--format concise`, for editors and grep.
+fn one_line(input: &ReportInput, f: &Finding) -> String {
+    format!(
+        "{}:{}:{}: {} {} {}\n",
+        f.diag.path,
+        f.start.line,
+        f.start.column,
+        f.diag.severity.as_str(),
+        f.meta.id,
+        input.scrub(f, &f.diag.message)
+    )
+}
+
+/// `--format concise`: one line per finding, then the summary.
+pub fn concise(input: &ReportInput) -> String {
+    let mut out: String = input.findings.iter().map(|f| one_line(input, f)).collect();
+    out.push_str(&summary(input));
+    out
+}
+
 fn render_one(input: &ReportInput, f: &Finding, handler: &GraphicalReportHandler, out: &mut String) {
     let d = &f.diag;
     let Some(source) = input.sources.get(d.path.as_str()) else {
-        out.push_str(&format!("{}: {} {} {}\n", d.path, d.severity.as_str(), f.meta.id, d.message));
+        out.push_str(&one_line(input, f));
         return;
     };
     let places = std::iter::once(d.span).chain(d.labels.iter().map(|l| l.span));
