@@ -20,7 +20,10 @@ pub fn rules_list(catalog: &[RuleMeta], as_json: bool) -> String {
             .collect();
         return format!("{}\n", serde_json::to_string_pretty(&rows).unwrap_or_default());
     }
-    let mut out = String::new();
+    let mut out = format!(
+        "{:<7} {:<44} {:<8} {:<3} {:<32} {}\n",
+        "ID", "NAME", "SEVERITY", "ON", "CHECKLIST ITEM", "FIX"
+    );
     for m in all {
         out.push_str(&format!(
             "{:<7} {:<44} {:<8} {:<3} {:<32} {}\n",

@@ -93,6 +93,7 @@ pub fn apply(findings: Vec<Finding>, files: &[File], enabled: &dyn Fn(&RuleMeta)
                     s.span,
                     "suppression gives no reason".into(),
                     None,
+                    "say why after ` -- ` (`# andon-ignore: DKR001 -- the entrypoint drops to uid 10001`), so a reviewer can tell a decision from a shortcut",
                 ));
             }
             if *was_used {
@@ -107,6 +108,7 @@ pub fn apply(findings: Vec<Finding>, files: &[File], enabled: &dyn Fn(&RuleMeta)
                     *span,
                     format!("`{n}` is not an andon rule"),
                     None,
+                    UNUSED_HELP,
                 ));
             }
             // Only an ignore whose rules all ran and found nothing here is unused.
@@ -120,6 +122,7 @@ pub fn apply(findings: Vec<Finding>, files: &[File], enabled: &dyn Fn(&RuleMeta)
                     s.span,
                     "suppression matches no finding".into(),
                     fix,
+                    UNUSED_HELP,
                 ));
             }
         }
@@ -131,7 +134,9 @@ pub fn apply(findings: Vec<Finding>, files: &[File], enabled: &dyn Fn(&RuleMeta)
     }
 }
 
-fn diag(rule: &'static str, severity: Severity, f: &File, span: Span, message: String, fix: Option<Fix>) -> Diagnostic {
+const UNUSED_HELP: &str = "remove it, or name the rule it is meant for";
+
+fn diag(rule: &'static str, severity: Severity, f: &File, span: Span, message: String, fix: Option<Fix>, help: &str) -> Diagnostic {
     Diagnostic {
         rule,
         severity,
@@ -139,7 +144,7 @@ fn diag(rule: &'static str, severity: Severity, f: &File, span: Span, message: S
         span,
         message,
         labels: Vec::new(),
-        help: Some("remove it, or name the rule it is meant for".into()),
+        help: Some(help.into()),
         fix,
         secrets: Vec::new(),
     }

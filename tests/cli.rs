@@ -716,3 +716,17 @@ fn unsafe_fixes_left_are_counted() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("more fix"));
 }
+
+/// `andon rules` has a header line; the human report names each finding's severity in words.
+#[test]
+fn rules_have_a_header_and_findings_say_their_severity() {
+    let out = run_in(&repo(), &["rules"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let header: Vec<&str> = text.lines().next().unwrap_or_default().split_whitespace().collect();
+    assert_eq!(header, ["ID", "NAME", "SEVERITY", "ON", "CHECKLIST", "ITEM", "FIX"]);
+    let dir = tempfile::tempdir().expect("tmp");
+    fs::write(dir.path().join("Dockerfile"), "FROM alpine:3.20\nCMD [\"/app\"]\n").expect("write");
+    let out = run_in(dir.path(), &["check", "--color", "never", "--fail-on", "never"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.lines().any(|l| l == "warning DKR001 dockerfile/runs-as-root"), "{text}");
+}

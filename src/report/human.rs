@@ -65,7 +65,13 @@ impl std::error::Error for Rendered<'_> {}
 
 impl miette::Diagnostic for Rendered<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!("{} {}", self.finding.meta.id, self.finding.meta.name)))
+        // The word as well as the glyph: without colour a glyph alone is easy to misread.
+        Some(Box::new(format!(
+            "{} {} {}",
+            self.finding.diag.severity.as_str(),
+            self.finding.meta.id,
+            self.finding.meta.name
+        )))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -213,7 +219,7 @@ fn render_one(input: &ReportInput, f: &Finding, handler: &GraphicalReportHandler
     };
     let mut buf = String::new();
     if handler.render_report(&mut buf, &rendered).is_err() {
-        buf = format!("{}:{}:{}: {} {}\n", d.path, f.start.line, f.start.column, f.meta.id, d.message);
+        buf = one_line(input, f);
     }
     out.push_str(&buf);
     out.push('\n');
