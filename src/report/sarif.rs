@@ -6,6 +6,7 @@ use crate::diagnostic::{Applicability, Severity};
 use crate::engine::{Finding, SuppressedBy};
 use crate::rules::catalog::RuleMeta;
 use crate::source::{Position, Span};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
@@ -36,30 +37,30 @@ pub fn render(input: &ReportInput, opts: &Options) -> String {
     all.sort_by(|(a, _), (b, _)| {
         (&a.diag.path, a.start.line, a.start.column, &a.meta.id).cmp(&(&b.diag.path, b.start.line, b.start.column, &b.meta.id))
     });
-    let results: Vec<Value> = all
+    let results: Vec<SarifResult> = all
         .into_iter()
         .map(|(f, suppressed)| result(input, f, index.get(f.meta.id.as_str()).copied(), suppressed))
         .collect();
-    let log = json!({
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
+    let log = Log {
+        schema: SCHEMA_URI,
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({"driver": {
                 "name": "andon",
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": descriptors,
-            }},
-            "automationDetails": {"id": opts.category},
+            }}),
+            automation_details: json!({"id": opts.category}),
             // No absolute uri: it would put the machine's folder layout in the report and make
             // it differ between machines, and a file checked outside the current folder is
             // relative to the folder given instead. Code scanning resolves paths against its
             // checkout, which is where andon runs in CI.
-            "originalUriBaseIds": {SRCROOT: {"description": {"text": BASE_DESCRIPTION}}},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
+            original_uri_base_ids: json!({SRCROOT: {"description": {"text": BASE_DESCRIPTION}}}),
+            column_kind: "unicodeCodePoints",
+            results,
         }],
-    });
+    };
     let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
     out.push('\n');
     out
@@ -160,42 +161,165 @@ fn fenced(code: &str, lang: &str) -> String {
     format!("{fence}{lang}\n{body}\n{fence}\n")
 }
 
-fn result(input: &ReportInput, f: &Finding, rule_index: Option<usize>, suppressed: Option<&SuppressedBy>) -> Value {
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Value,
+    automation_details: Value,
+    original_uri_base_ids: Value,
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+// The results are typed structs that borrow from the findings, not a `serde_json::Value` tree:
+// a tree of maps per result made the report of 150,000 findings take seconds and gigabytes.
+// Field order is the output's key order.
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: Text,
+    locations: [Location; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation>,
+    partial_fingerprints: Fingerprints<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<[SarifFix<'a>; 1]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<Checklist<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[Suppression; 1]>,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Fingerprints<'a> {
+    #[serde(rename = "andon/v1")]
+    v1: &'a str,
+}
+
+#[derive(Serialize)]
+struct Checklist<'a> {
+    checklist: &'a str,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    justification: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation {
+    id: usize,
+    message: Text,
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    description: Text,
+    artifact_changes: [ArtifactChange<'a>; 1],
+    properties: Applicable,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: Region,
+    inserted_content: TextRef<'a>,
+}
+
+#[derive(Serialize)]
+struct TextRef<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct Applicable {
+    applicability: &'static str,
+}
+
+fn result<'a>(input: &ReportInput, f: &'a Finding, rule_index: Option<usize>, suppressed: Option<&SuppressedBy>) -> SarifResult<'a> {
     let d = &f.diag;
-    let mut r = Map::new();
-    r.insert("ruleId".into(), json!(f.meta.id));
-    if let Some(i) = rule_index {
-        r.insert("ruleIndex".into(), json!(i));
-    }
-    r.insert("level".into(), json!(level(d.severity)));
-    r.insert("message".into(), json!({"text": input.scrub(f, &message_text(f))}));
-    r.insert("locations".into(), json!([location(input, f)]));
-    let related = related_locations(input, f);
-    if !related.is_empty() {
-        r.insert("relatedLocations".into(), json!(related));
-    }
-    r.insert("partialFingerprints".into(), json!({FINGERPRINT_KEY: f.fingerprint}));
-    if let Some(fix) = fix(input, f) {
-        r.insert("fixes".into(), json!([fix]));
-    }
-    let mut properties = Map::new();
-    if let Some(item) = &f.meta.checklist {
-        properties.insert("checklist".into(), json!(item));
-    }
-    if !properties.is_empty() {
-        r.insert("properties".into(), Value::Object(properties));
-    }
-    if let Some(s) = suppressed {
+    SarifResult {
+        rule_id: &f.meta.id,
+        rule_index,
+        level: level(d.severity),
+        message: Text {
+            text: input.scrub(f, &message_text(f)),
+        },
+        locations: [location(input, f)],
+        related_locations: related_locations(input, f),
+        partial_fingerprints: Fingerprints { v1: &f.fingerprint },
+        fixes: fix(input, f).map(|x| [x]),
+        properties: f.meta.checklist.as_deref().map(|checklist| Checklist { checklist }),
         // A comment or annotation in the file is `inSource`, a config `ignore:` entry
         // `external`; code scanning treats both as dismissed.
-        let mut suppression = Map::new();
-        suppression.insert("kind".into(), json!(if s.external { "external" } else { "inSource" }));
-        if !s.reason.trim().is_empty() {
-            suppression.insert("justification".into(), json!(input.scrub(f, s.reason.trim())));
-        }
-        r.insert("suppressions".into(), json!([suppression]));
+        suppressions: suppressed.map(|s| {
+            [Suppression {
+                kind: if s.external { "external" } else { "inSource" },
+                justification: (!s.reason.trim().is_empty()).then(|| input.scrub(f, s.reason.trim())),
+            }]
+        }),
     }
-    Value::Object(r)
 }
 
 /// The message with the rule's concrete advice: code scanning shows only this text beside the
@@ -235,37 +359,46 @@ fn percent_encode(segment: &str) -> String {
     out
 }
 
-fn artifact_location(path: &str) -> Value {
-    json!({"uri": uri(path), "uriBaseId": SRCROOT})
+fn artifact_location(path: &str) -> ArtifactLocation {
+    ArtifactLocation {
+        uri: uri(path),
+        uri_base_id: SRCROOT,
+    }
 }
 
-fn region(start: Position, end: Position) -> Map<String, Value> {
-    let mut m = Map::new();
+fn region(start: Position, end: Position) -> Region {
     let start_line = start.line.max(1);
-    m.insert("startLine".into(), json!(start_line));
-    m.insert("startColumn".into(), json!(start.column.max(1)));
-    m.insert("endLine".into(), json!(end.line.max(start_line)));
     let end_column = if end.line > start_line {
         end.column
     } else {
         end.column.max(start.column)
     };
-    m.insert("endColumn".into(), json!(end_column.max(1)));
-    m
+    Region {
+        start_line,
+        start_column: start.column.max(1),
+        end_line: end.line.max(start_line),
+        end_column: end_column.max(1),
+        snippet: None,
+    }
 }
 
-fn location(input: &ReportInput, f: &Finding) -> Value {
+fn location(input: &ReportInput, f: &Finding) -> Location {
     let mut region = region(f.start, f.end);
     if let Some(source) = input.sources.get(f.diag.path.as_str()) {
         let snippet = super::masked_slice(input, source, f, f.diag.span);
         if !snippet.is_empty() {
-            region.insert("snippet".into(), json!({"text": snippet}));
+            region.snippet = Some(Text { text: snippet });
         }
     }
-    json!({"physicalLocation": {"artifactLocation": artifact_location(&f.diag.path), "region": region}})
+    Location {
+        physical_location: PhysicalLocation {
+            artifact_location: artifact_location(&f.diag.path),
+            region,
+        },
+    }
 }
 
-fn related_locations(input: &ReportInput, f: &Finding) -> Vec<Value> {
+fn related_locations(input: &ReportInput, f: &Finding) -> Vec<RelatedLocation> {
     let Some(source) = input.sources.get(f.diag.path.as_str()) else {
         return Vec::new();
     };
@@ -273,22 +406,22 @@ fn related_locations(input: &ReportInput, f: &Finding) -> Vec<Value> {
         .labels
         .iter()
         .enumerate()
-        .map(|(i, l)| {
-            json!({
-                "id": i,
-                "message": {"text": input.scrub(f, &l.message)},
-                "physicalLocation": {
-                    "artifactLocation": artifact_location(&f.diag.path),
-                    "region": region(source.position(l.span.start), source.position(l.span.end)),
-                },
-            })
+        .map(|(id, l)| RelatedLocation {
+            id,
+            message: Text {
+                text: input.scrub(f, &l.message),
+            },
+            physical_location: PhysicalLocation {
+                artifact_location: artifact_location(&f.diag.path),
+                region: region(source.position(l.span.start), source.position(l.span.end)),
+            },
         })
         .collect()
 }
 
 /// The fix as SARIF replacements, or none when its edits cannot be placed or would carry a
 /// secret: a fix that leaks, or one masked into nonsense, is worse than no fix.
-fn fix(input: &ReportInput, f: &Finding) -> Option<Value> {
+fn fix<'a>(input: &ReportInput, f: &'a Finding) -> Option<SarifFix<'a>> {
     let fix = f.diag.fix.as_ref()?;
     let source = input.sources.get(f.diag.path.as_str())?;
     if fix.edits.is_empty()
@@ -299,25 +432,29 @@ fn fix(input: &ReportInput, f: &Finding) -> Option<Value> {
     {
         return None;
     }
-    let replacements: Vec<Value> = fix
+    let replacements = fix
         .edits
         .iter()
-        .map(|e| {
-            json!({
-                "deletedRegion": region(source.position(e.span.start), source.position(e.span.end)),
-                "insertedContent": {"text": e.replacement},
-            })
+        .map(|e| Replacement {
+            deleted_region: region(source.position(e.span.start), source.position(e.span.end)),
+            inserted_content: TextRef { text: &e.replacement },
         })
         .collect();
-    let how = match fix.applicability {
-        Applicability::Safe => "safe",
-        Applicability::Unsafe => "unsafe",
-    };
-    Some(json!({
-        "description": {"text": input.scrub(f, &fix.description)},
-        "artifactChanges": [{"artifactLocation": artifact_location(&f.diag.path), "replacements": replacements}],
-        "properties": {"applicability": how},
-    }))
+    Some(SarifFix {
+        description: Text {
+            text: input.scrub(f, &fix.description),
+        },
+        artifact_changes: [ArtifactChange {
+            artifact_location: artifact_location(&f.diag.path),
+            replacements,
+        }],
+        properties: Applicable {
+            applicability: match fix.applicability {
+                Applicability::Safe => "safe",
+                Applicability::Unsafe => "unsafe",
+            },
+        },
+    })
 }
 
 fn within(span: Span, text: &str) -> bool {
