@@ -1,5 +1,6 @@
 use super::{every_runtime, runtime};
 use crate::model::dockerfile::{base_image, is_base_image, is_root_user, last_in_chain, stage_chain, user_of};
+use crate::model::repo::{join, parent, RepoIndex};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
 use crate::syntax::dockerfile::{Dockerfile, Stage};
@@ -15,7 +16,10 @@ impl Rule for RunsAsRoot {
 
     fn check_file(&self, file: &File, out: &mut Sink) {
         let Some((df, stage)) = runtime(file) else { return };
-        if every_runtime(out, file, |r| r.sets_non_root_user()) || is_layer_for_others(file.path(), df, stage) {
+        if every_runtime(out, file, |r| r.sets_non_root_user())
+            || is_layer_for_others(file.path(), df, stage)
+            || entrypoint_drops_privileges(file.path(), df, stage, out.project().repo)
+        {
             return;
         }
         match user_of(df, stage) {
@@ -46,6 +50,71 @@ fn is_layer_for_others(path: &str, df: &Dockerfile, stage: &Stage) -> bool {
     let folder = parts.next().unwrap_or("").to_ascii_lowercase();
     let named_base = folder == "base" || name.split(['.', '-', '_']).any(|w| w == "base");
     named_base && last_in_chain(df, stage, "ENTRYPOINT").is_none() && last_in_chain(df, stage, "CMD").is_none()
+}
+
+/// Commands that start a program as another user, as entrypoint scripts drop root with them.
+const PRIVILEGE_DROPS: &[&str] = &[
+    "gosu ",
+    "su-exec ",
+    "setpriv ",
+    "s6-setuidgid ",
+    "chpst -u",
+    "runuser -u",
+    "sudo -u",
+];
+
+/// Whether the script the image starts (its ENTRYPOINT, else its CMD: `start.sh`,
+/// `docker-entrypoint.sh`), copied in from the repository, starts the service as another user
+/// (`exec gosu app "$@"`, `sudo -u \#10000 rsyslogd`): root only long enough to drop it. The
+/// script is found by name among the stage chain's COPY and ADD sources, resolved from the
+/// Dockerfile's folder and each folder above it (the build context is one of them).
+fn entrypoint_drops_privileges(path: &str, df: &Dockerfile, stage: &Stage, repo: &RepoIndex) -> bool {
+    let Some(start) = last_in_chain(df, stage, "ENTRYPOINT").or_else(|| last_in_chain(df, stage, "CMD")) else {
+        return false;
+    };
+    let words: Vec<String> = match (start.exec(), start.shell()) {
+        (Some(words), _) => words.iter().map(|w| w.text.clone()).collect(),
+        (None, Some(text)) => text
+            .commands()
+            .first()
+            .map(|c| c.words.iter().map(|w| w.text.clone()).collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let program = match words.first().map(String::as_str) {
+        Some("sh" | "bash" | "/bin/sh" | "/bin/bash") => words.get(1),
+        _ => words.first(),
+    };
+    let Some(script) = program.and_then(|p| p.rsplit('/').next()).filter(|n| !n.is_empty()) else {
+        return false;
+    };
+    let sources: Vec<&str> = stage_chain(df, stage)
+        .iter()
+        .flat_map(|s| s.instructions(df))
+        .filter(|i| (i.is("COPY") || i.is("ADD")) && i.flag("from").is_none())
+        .flat_map(|i| {
+            let words = i.words();
+            words
+                .split_last()
+                .map_or(&[][..], |(_, sources)| sources)
+                .iter()
+                .map(|w| w.text.as_str())
+        })
+        .filter(|src| src.rsplit('/').next() == Some(script))
+        .collect();
+    let mut dir = parent(path);
+    loop {
+        for src in &sources {
+            let text = join(dir, src.trim_start_matches("./")).and_then(|p| repo.text(&p));
+            if text.is_some_and(|t| PRIVILEGE_DROPS.iter().any(|d| t.contains(d))) {
+                return true;
+            }
+        }
+        if dir.is_empty() {
+            return false;
+        }
+        dir = parent(dir);
+    }
 }
 
 /// Images that do not run their process as root without a USER: base images that set a
