@@ -61,8 +61,12 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     })
 }
 
-/// Removes `.NAME.andon-PID.tmp` files of `name` whose run is over (no process PID).
+/// Removes `.NAME.andon-PID.tmp` files of `name` whose run is over (no process PID). Only
+/// where `/proc` tells which processes run: elsewhere another run's file might be taken.
 fn remove_stale_temporaries(dir: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
     let prefix = format!(".{name}.andon-");
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {

@@ -730,3 +730,35 @@ fn rules_have_a_header_and_findings_say_their_severity() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.lines().any(|l| l == "warning DKR001 dockerfile/runs-as-root"), "{text}");
 }
+
+/// The plain Compose file beside an install script that drives Compose is the product, whatever
+/// a contributing guide says of bringing it up; beside an installer of something else it is not.
+#[test]
+fn the_stack_an_install_script_beside_it_prepares_ships() {
+    let listing = |install: &str| -> String {
+        let dir = tempfile::tempdir().expect("tmp");
+        fs::write(
+            dir.path().join("docker-compose.yml"),
+            "services:\n  web:\n    image: registry.example.com/web:24.1.0\n",
+        )
+        .expect("write");
+        fs::write(
+            dir.path().join("CONTRIBUTING.md"),
+            "# Contributing\n\nRun the stack:\n\n```\ndocker compose up -d\n```\n",
+        )
+        .expect("write");
+        fs::write(dir.path().join("install.sh"), install).expect("write");
+        let out = run_in(dir.path(), &["check", "--show-files", "--quiet", "--fail-on", "never"]);
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let product = listing("#!/bin/sh\nset -e\ncp -n .env.example .env\ndocker compose pull\n");
+    assert!(
+        product.contains("docker-compose.yml\tcompose, production: the stack install.sh beside it installs"),
+        "{product}"
+    );
+    let cli = listing("#!/bin/sh\ncurl -fsSL https://example.com/cli.tar.gz | tar xz -C /usr/local/bin\n");
+    assert!(
+        cli.contains("docker-compose.yml\tcompose, non-production: brought up under the heading"),
+        "{cli}"
+    );
+}

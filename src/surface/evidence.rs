@@ -599,8 +599,8 @@ pub fn apply(files: &mut [File], repo: &RepoIndex, told: &Instructions) {
 }
 
 /// The install script beside a folder's plain Compose file (`docker-compose.yml` next to
-/// `install.sh`): a self-hosted distribution's product, which the script prepares and users
-/// then bring up, whatever a contributing guide says of running it.
+/// `install.sh`) that drives Compose: a self-hosted distribution's product, which the script
+/// prepares and users then bring up, whatever a contributing guide says of running it.
 fn install_script_beside(repo: &RepoIndex, f: &File) -> Option<String> {
     let name = f.path().rsplit('/').next().unwrap_or(f.path());
     if f.kind != crate::kind::FileKind::Compose
@@ -608,10 +608,22 @@ fn install_script_beside(repo: &RepoIndex, f: &File) -> Option<String> {
     {
         return None;
     }
+    // The script, or the `install/` scripts beside it that it runs, must drive Compose: an
+    // `install.sh` that installs a CLI says nothing of the stack a developer brings up.
+    let dir = parent(f.path());
+    let drives_compose = |t: &str| t.contains("docker compose") || t.contains("docker-compose");
+    let helpers = join(dir, "install").unwrap_or_default();
     ["install.sh", "setup.sh"]
         .iter()
-        .filter_map(|s| join(parent(f.path()), s))
-        .find(|p| repo.contains(p))
+        .filter_map(|s| join(dir, s))
+        .filter(|p| repo.contains(p))
+        .find(|p| {
+            repo.text(p).is_some_and(drives_compose)
+                || repo
+                    .texts
+                    .iter()
+                    .any(|(q, t)| parent(q) == helpers && q.ends_with(".sh") && drives_compose(t))
+        })
 }
 
 /// The Compose services whose comment says they are for testing only ("# for testing
