@@ -12,8 +12,17 @@ impl Rule for PlaintextConnection {
     }
 
     fn check_file(&self, file: &File, out: &mut Sink) {
+        let compose = file.model::<crate::model::compose::ComposeFile>();
+        // A database that is a service of the same Compose file is reached over that stack's
+        // network on one host: TLS off there exposes nothing on the wire.
+        let on_this_stack = |value: &str| {
+            let host = connection_host(value);
+            compose
+                .as_ref()
+                .is_some_and(|c| c.services.iter().any(|s| Some(s.name.as_str()) == host))
+        };
         for v in literal_values(file) {
-            if let Some(why) = plaintext(&v.effective) {
+            if let Some(why) = plaintext(&v.effective).filter(|_| !on_this_stack(&v.effective)) {
                 let report = out.report(v.value_span, format!("`{}`{} {why}", v.key, where_set(&v)));
                 // The URL may carry credentials too: never show them.
                 let report = if url_password(&v.effective).is_some() {
@@ -49,6 +58,20 @@ pub(crate) fn plaintext(value: &str) -> Option<&'static str> {
     (!is_internal_host(host)).then_some("sends traffic to an external host over plain http://")
 }
 
+/// The host of a connection string: a URL's (`postgres://user:pw@db:5432/app`), or a
+/// key-value DSN's `host=`.
+fn connection_host(value: &str) -> Option<&str> {
+    if let Some((_, rest)) = value.split_once("://") {
+        let authority = rest.split(['/', '?', '#']).next()?;
+        let host = authority.rsplit('@').next()?;
+        return host.split(':').next().filter(|h| !h.is_empty());
+    }
+    value
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("host="))
+        .filter(|h| !h.is_empty())
+}
+
 fn is_internal_host(host: &str) -> bool {
     let private_ip = |h: &str| {
         let parts: Vec<u8> = h.split('.').filter_map(|p| p.parse().ok()).collect();
@@ -82,6 +105,13 @@ fn is_internal_host(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hosts_of_connection_strings() {
+        assert_eq!(connection_host("postgres://u:p@db:5432/app?sslmode=disable"), Some("db"));
+        assert_eq!(connection_host("host=pg port=5432 sslmode=disable"), Some("pg"));
+        assert_eq!(connection_host("sslmode=disable"), None);
+    }
 
     #[test]
     fn plaintext_values() {
