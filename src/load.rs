@@ -381,11 +381,16 @@ fn read_head(path: &Path) -> String {
     if let Ok(f) = std::fs::File::open(path) {
         let _ = f.take(64 * 1024).read_to_end(&mut head);
     }
-    match String::from_utf8(head) {
-        Ok(s) => s,
+    utf8_prefix(head).0
+}
+
+/// The bytes as text as far as they are UTF-8, and where the first invalid byte is, if any.
+fn utf8_prefix(bytes: Vec<u8>) -> (String, Option<usize>) {
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
         Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned()
+            let offset = e.utf8_error().valid_up_to();
+            (String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned(), Some(offset))
         }
     }
 }
@@ -419,14 +424,8 @@ fn read_text(path: &Path, max: u64) -> (String, Option<ReadError>) {
     if bytes.iter().take(8192).any(|b| *b == 0) {
         return (String::new(), Some(ReadError::Binary));
     }
-    match String::from_utf8(bytes) {
-        Ok(s) => (s, None),
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let prefix = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-            (prefix, Some(ReadError::NotUtf8 { offset }))
-        }
-    }
+    let (text, invalid) = utf8_prefix(bytes);
+    (text, invalid.map(|offset| ReadError::NotUtf8 { offset }))
 }
 
 /// The documents and CI files project rules read (README, docs, workflows: see

@@ -176,6 +176,18 @@ pub fn last_in_chain<'a>(df: &'a Dockerfile, stage: &'a Stage, keyword: &str) ->
         .find_map(|s| s.instructions(df).iter().rev().find(|i| i.is(keyword)))
 }
 
+/// The words of what the image starts: its ENTRYPOINT, else its CMD, as the exec form lists
+/// them or the shell form splits at blanks. Empty when it sets neither.
+pub fn start_command(df: &Dockerfile, stage: &Stage) -> Vec<String> {
+    let Some(inst) = last_in_chain(df, stage, "ENTRYPOINT").or_else(|| last_in_chain(df, stage, "CMD")) else {
+        return Vec::new();
+    };
+    match inst.exec() {
+        Some(words) => words.iter().map(|w| w.text.clone()).collect(),
+        None => inst.rest.text.split_whitespace().map(str::to_string).collect(),
+    }
+}
+
 /// Where a shell command's text comes from, so word offsets map back to the file.
 #[derive(Clone, Copy, Debug)]
 pub enum Script<'a> {

@@ -662,11 +662,7 @@ const GENERIC_PROGRAMS: &[&str] = &[
 /// The program the image runs by file name: the first word of its ENTRYPOINT (or of CMD
 /// without one), looking through init wrappers; scripts and generic programs are no name.
 fn program(df: &crate::syntax::dockerfile::Dockerfile, stage: &crate::syntax::dockerfile::Stage) -> Option<String> {
-    let inst = super::dockerfile::last_in_chain(df, stage, "ENTRYPOINT").or_else(|| super::dockerfile::last_in_chain(df, stage, "CMD"))?;
-    let words: Vec<String> = match inst.exec() {
-        Some(words) => words.iter().map(|w| w.text.clone()).collect(),
-        None => inst.rest.text.split_whitespace().map(str::to_string).collect(),
-    };
+    let words = super::dockerfile::start_command(df, stage);
     let name = first_program(&words)?;
     let generic = GENERIC_PROGRAMS.contains(&name) || name.contains('.') || name.contains('$') || name.contains("entrypoint");
     (!generic && !name.is_empty()).then(|| name.to_string())

@@ -926,6 +926,7 @@ fn apply_build_images(files: &mut [File]) {
 /// stacks a Makefile brings up with it).
 fn apply_env_files(files: &mut [File]) {
     use crate::kind::FileKind;
+    let composes: Vec<&File> = files.iter().filter(|c| c.kind == FileKind::Compose).collect();
     let mut verdicts: Vec<(usize, String)> = Vec::new();
     for (i, f) in files.iter().enumerate() {
         if f.kind != FileKind::DotEnv || f.placement.by != super::By::Default {
@@ -933,13 +934,8 @@ fn apply_env_files(files: &mut [File]) {
         }
         let dir = parent(f.path());
         let name = f.path().rsplit('/').next().unwrap_or(f.path());
-        let stacks: Vec<&File> = files
-            .iter()
-            .filter(|c| c.kind == FileKind::Compose && parent(c.path()) == dir)
-            .collect();
-        let named_by_shipping = files
-            .iter()
-            .any(|c| c.kind == FileKind::Compose && c.production() && c.text().contains(name));
+        let stacks: Vec<&File> = composes.iter().copied().filter(|c| parent(c.path()) == dir).collect();
+        let named_by_shipping = composes.iter().any(|c| c.production() && c.text().contains(name));
         if let Some(first) = stacks
             .first()
             .filter(|_| !named_by_shipping && stacks.iter().all(|c| !c.production()))

@@ -1,5 +1,5 @@
 use super::{every_runtime, runtime};
-use crate::model::dockerfile::{base_image, is_base_image, is_root_user, last_in_chain, stage_chain, user_of};
+use crate::model::dockerfile::{base_image, is_base_image, is_root_user, last_in_chain, stage_chain, start_command, user_of};
 use crate::model::repo::{join, parent, RepoIndex};
 use crate::model::File;
 use crate::rules::{Rule, Sink};
@@ -69,18 +69,7 @@ const PRIVILEGE_DROPS: &[&str] = &[
 /// script is found by name among the stage chain's COPY and ADD sources, resolved from the
 /// Dockerfile's folder and each folder above it (the build context is one of them).
 fn entrypoint_drops_privileges(path: &str, df: &Dockerfile, stage: &Stage, repo: &RepoIndex) -> bool {
-    let Some(start) = last_in_chain(df, stage, "ENTRYPOINT").or_else(|| last_in_chain(df, stage, "CMD")) else {
-        return false;
-    };
-    let words: Vec<String> = match (start.exec(), start.shell()) {
-        (Some(words), _) => words.iter().map(|w| w.text.clone()).collect(),
-        (None, Some(text)) => text
-            .commands()
-            .first()
-            .map(|c| c.words.iter().map(|w| w.text.clone()).collect())
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
+    let words = start_command(df, stage);
     let program = match words.first().map(String::as_str) {
         Some("sh" | "bash" | "/bin/sh" | "/bin/bash") => words.get(1),
         _ => words.first(),
