@@ -89,7 +89,8 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &mut L
     let mut skipped = walk.skipped;
     let loaded: Vec<Result<File, (String, String)>> = walk.files.par_iter().map(|w| load_walked(w, opts)).collect();
     stage(opts, "read and parse", started);
-    let patches = kustomize_patches(&repo);
+    let graph = crate::model::kustomize::Graph::new(&repo);
+    let patches: std::collections::HashSet<&str> = graph.kustomizations().flat_map(|k| k.patch_files()).collect();
     let labelled = kustomize_selector_resources(&repo);
     let pinned: std::sync::Arc<std::collections::BTreeSet<String>> = std::sync::Arc::new(
         kustomizations(&repo)
@@ -110,6 +111,7 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &mut L
             Err(skip) => skipped.push(skip),
         }
     }
+    attach_overlays(&mut files, &graph);
     for (w, refused) in &walk.refused {
         let placement = Placement::of(&w.rel, opts.config.production_setting(&w.abs, &w.display), opts.all_production);
         let source = SourceFile::new(&w.display, w.abs.clone(), String::new());
@@ -122,6 +124,7 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &mut L
         files.push(file);
     }
     crate::surface::evidence::apply(&mut files, &repo, &opts.told);
+    crate::surface::evidence::apply_rendered_bases(&mut files, &graph);
     // Env templates that production Compose files read in place of the `.env` they lack.
     for (path, why) in crate::surface::evidence::env_templates(&files, &repo) {
         let Some(w) = walk.files.iter().find(|w| w.display == path) else {
@@ -442,11 +445,40 @@ fn repo_texts(walk: &discover::Walk, max: u64) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The files the run's `kustomization.yaml`s apply as patches.
-fn kustomize_patches(repo: &RepoIndex) -> std::collections::HashSet<String> {
-    kustomizations(repo)
-        .flat_map(|(p, text)| crate::model::k8s::kustomize_patches(crate::model::repo::parent(p), text))
-        .collect()
+/// Gives every manifest that a Kustomize overlay patches on its way the overlays that deploy
+/// it, each patch read once from its file (or from the kustomization, written inline).
+fn attach_overlays(files: &mut [File], graph: &crate::model::kustomize::Graph) {
+    use crate::model::kustomize::{Patch, PatchRef, PatchSource};
+    let by_path: HashMap<&str, &File> = files.iter().map(|f| (f.path(), f)).collect();
+    let mut read_patches: HashMap<usize, std::sync::Arc<Patch>> = HashMap::new();
+    let mut found = Vec::new();
+    for (i, f) in files.iter().enumerate().filter(|(_, f)| f.kind == FileKind::Kubernetes) {
+        let mut read = |r: &PatchRef| {
+            let key = std::ptr::from_ref(r) as usize;
+            let patch = read_patches.entry(key).or_insert_with(|| {
+                let docs = match &r.source {
+                    PatchSource::File(path) => by_path
+                        .get(path.as_str())
+                        .and_then(|p| p.tree())
+                        .map(crate::model::k8s::resolved_documents)
+                        .unwrap_or_default(),
+                    PatchSource::Inline(text) => {
+                        let tree = crate::syntax::yaml::parse(text, &crate::syntax::Limits::default());
+                        crate::model::k8s::resolved_documents(&tree)
+                    }
+                };
+                std::sync::Arc::new(Patch::read(r.target.clone(), docs))
+            });
+            patch.clone()
+        };
+        let overlays = graph.overlays_of(f.path(), &mut read);
+        if !overlays.is_empty() {
+            found.push((i, overlays));
+        }
+    }
+    for (i, overlays) in found {
+        files[i].overlays = overlays;
+    }
 }
 
 /// The resources the run's `kustomization.yaml`s add selector labels to.

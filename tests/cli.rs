@@ -762,3 +762,88 @@ fn the_stack_an_install_script_beside_it_prepares_ships() {
         "{cli}"
     );
 }
+
+/// A Kustomize base is judged as each overlay renders it: a port or a limit that every
+/// overlay's patch adds is there; one that an overlay leaves out is still missing, at the base's
+/// line; a fix is never offered on a rendering.
+#[test]
+fn kustomize_bases_are_judged_as_each_overlay_renders_them() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, text).expect("write");
+    };
+    write("base/kustomization.yaml", "resources: [deployment.yaml, service.yaml]\n");
+    write(
+        "base/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - name: app\n        image: registry.example.com/app:1.2.3\n        ports: [{containerPort: 80, name: http}]\n",
+    );
+    write(
+        "base/service.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 9090, targetPort: metrics}]\n",
+    );
+    let metrics_port = "- patch: |-\n    - op: add\n      path: /spec/template/spec/containers/0/ports/-\n      value: {containerPort: 9090, name: metrics}\n  target: {kind: Deployment, name: web}\n";
+    write(
+        "overlays/prod/kustomization.yaml",
+        &format!("resources: [../../base]\npatches:\n- path: limits.yaml\n{metrics_port}"),
+    );
+    let limits = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        resources: {limits: {memory: 256Mi}}\n";
+    write("overlays/prod/limits.yaml", limits);
+    write(
+        "overlays/staging/kustomization.yaml",
+        &format!("resources: [../../base]\npatches:\n{metrics_port}"),
+    );
+
+    let report = json_of(&run_in(dir.path(), &["check", "--format", "json", "--fail-on", "never"]));
+    let rules = rules_in(&report);
+    assert!(!rules.contains(&"k8s/service-port-not-declared".to_string()), "{rules:?}");
+    let memory: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["name"] == "k8s/missing-memory-limits")
+        .collect();
+    assert_eq!(memory.len(), 1, "staging deploys no limit: {memory:?}");
+    assert_eq!(memory[0]["path"], "base/deployment.yaml");
+    assert_eq!(memory[0]["start"]["line"], 10, "at the container's name");
+    assert!(memory[0]["fix"].is_null(), "no fix on a rendering: {:?}", memory[0]);
+
+    write("overlays/staging/limits.yaml", limits);
+    write(
+        "overlays/staging/kustomization.yaml",
+        &format!("resources: [../../base]\npatchesStrategicMerge: [limits.yaml]\npatches:\n{metrics_port}"),
+    );
+    let rules = rules_in(&json_of(&run_in(dir.path(), &["check", "--format", "json", "--fail-on", "never"])));
+    assert!(!rules.contains(&"k8s/missing-memory-limits".to_string()), "{rules:?}");
+}
+
+/// A Kustomize base whose rendering the repository commits (a release manifest under the name
+/// the overlay gives) is judged in the rendering, not twice; without the rendering it ships.
+#[test]
+fn a_kustomize_base_rendered_into_a_committed_release_is_judged_there() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, text).expect("write");
+    };
+    let deployment = |name: &str| {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  template:\n    spec:\n      containers:\n      - name: manager\n        image: example/operator:1.0.0\n")
+    };
+    write("config/manager/kustomization.yaml", "resources: [manager.yaml]\n");
+    write("config/manager/manager.yaml", &deployment("controller-manager"));
+    write("config/default/kustomization.yaml", "namePrefix: op-\nresources: [../manager]\n");
+    let listing =
+        |dir: &Path| String::from_utf8_lossy(&run_in(dir, &["check", "--show-files", "--quiet", "--fail-on", "never"]).stderr).to_string();
+    assert!(listing(dir.path()).contains("config/manager/manager.yaml\tkubernetes\n"));
+    write("releases/op-1.0.0.yaml", &deployment("op-controller-manager"));
+    let shown = listing(dir.path());
+    assert!(
+        shown.contains(
+            "config/manager/manager.yaml\tkubernetes, non-production: a Kustomize base whose rendering releases/op-1.0.0.yaml commits"
+        ),
+        "{shown}"
+    );
+    assert!(shown.contains("releases/op-1.0.0.yaml\tkubernetes\n"), "{shown}");
+}

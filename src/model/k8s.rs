@@ -4,11 +4,13 @@
 //! The model holds copies of the tree's nodes with aliases and merge keys resolved (within a
 //! budget), so rules can use plain [`Node::get`] without a [`Document`] at hand.
 
+use super::kustomize::Overlay;
 use super::{File, FromFile};
 use crate::kind::FileKind;
 use crate::source::Span;
 use crate::syntax::tree::{Document, Entry, Node, NodeKind, Scalar, ScalarStyle};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Most nodes copied out of one file; beyond it aliases stay unresolved (an alias bomb is
 /// reported by the parser, not expanded here).
@@ -17,13 +19,28 @@ const NODE_BUDGET: usize = 500_000;
 /// Every Kubernetes object of one file.
 #[derive(Debug, Default)]
 pub struct Manifests {
+    /// The objects as they deploy: an object that Kustomize overlays patch appears once for each
+    /// distinct rendering ([`crate::model::kustomize`]).
     pub objects: Vec<Object>,
+    /// The objects as the file writes them, when an overlay renders some differently (else the
+    /// same as `objects`, and empty).
+    as_written: Vec<Object>,
 }
 
 impl Manifests {
     /// The whole objects, without patches and fragments.
     pub fn whole(&self) -> impl Iterator<Item = &Object> {
         self.objects.iter().filter(|o| !o.partial)
+    }
+
+    /// The objects as the file writes them, before any overlay patches them: for rules about
+    /// the text itself (schema, API versions).
+    pub fn written(&self) -> &[Object] {
+        if self.as_written.is_empty() {
+            &self.objects
+        } else {
+            &self.as_written
+        }
     }
 }
 
@@ -148,8 +165,55 @@ impl FromFile for Manifests {
         if file.kustomize_patch || is_patch_path(file.path()) {
             objects.iter_mut().for_each(|o| o.partial = true);
         }
-        Some(Manifests { objects })
+        if file.overlays.is_empty() {
+            return Some(Manifests {
+                objects,
+                as_written: Vec::new(),
+            });
+        }
+        Some(match render(&objects, &file.overlays) {
+            Some(rendered) => Manifests {
+                objects: rendered,
+                as_written: objects,
+            },
+            None => Manifests {
+                objects,
+                as_written: Vec::new(),
+            },
+        })
     }
+}
+
+/// The objects as the `overlays` render them, or `None` when no patch of theirs applies to any.
+/// A rendering keeps the base's places (what a patch adds is placed where it was merged) and
+/// allows no fix: an edit to the base would not be what that overlay deploys.
+fn render(objects: &[Object], overlays: &[Arc<Overlay>]) -> Option<Vec<Object>> {
+    let mut any = false;
+    let mut out = Vec::with_capacity(objects.len());
+    for o in objects {
+        let mut renders: Vec<Object> = Vec::new();
+        let mut as_written = o.partial;
+        for overlay in overlays.iter().filter(|_| !o.partial) {
+            match overlay.render(&o.node) {
+                Some(Some(node)) if !same_content(&node, &o.node) => {
+                    if let Some(r) = Object::read(node, true) {
+                        if !renders.iter().any(|x| same_content(&x.node, &r.node)) {
+                            renders.push(r);
+                        }
+                    }
+                }
+                // An overlay that leaves the object alone, or patches it in a way not rendered
+                // here, deploys it as written.
+                _ => as_written = true,
+            }
+        }
+        any |= !renders.is_empty();
+        if as_written || renders.is_empty() {
+            out.push(o.clone());
+        }
+        out.extend(renders);
+    }
+    any.then_some(out)
 }
 
 /// Adds `node` as an object, or the items of a `List` kind.
@@ -442,24 +506,6 @@ impl Container {
     }
 }
 
-/// The files a Kustomization in `folder` applies as patches (`patches[].path`,
-/// `patchesStrategicMerge`, `patchesJson6902[].path`), as paths joined to `folder`, from the text
-/// of its `kustomization.yaml`.
-pub fn kustomize_patches(folder: &str, text: &str) -> Vec<String> {
-    let tree = crate::syntax::yaml::parse(text, &crate::syntax::Limits::default());
-    let mut out = Vec::new();
-    for root in tree.docs.iter().filter_map(|d| d.root.as_ref()) {
-        for field in ["patches", "patchesStrategicMerge", "patchesJson6902"] {
-            let items = root.get(field).and_then(Node::as_seq).unwrap_or_default();
-            let paths = items.iter().filter_map(|p| p.as_str().or_else(|| p.get("path")?.as_str()));
-            // An inline patch in patchesStrategicMerge is YAML text, not a path.
-            let files = paths.filter(|p| !p.contains('\n') && !p.contains(": "));
-            out.extend(files.filter_map(|p| super::repo::join(folder, p)));
-        }
-    }
-    out
-}
-
 /// What a Kustomization in `folder` adds its selector labels to (`commonLabels`, or `labels`
 /// with `includeSelectors: true`): its `resources`, as paths joined to `folder` (a folder's
 /// resources as that folder with a trailing `/`). Empty when it adds none.
@@ -564,6 +610,13 @@ fn string_map(node: Option<&Node>) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The documents of `tree`, with aliases and merge keys resolved while the budget lasts.
+pub fn resolved_documents(tree: &crate::syntax::tree::TreeFile) -> Vec<Node> {
+    let mut budget = NODE_BUDGET;
+    let roots = tree.docs.iter().filter_map(|d| Some((d, d.root.as_ref()?)));
+    roots.map(|(doc, root)| materialize(doc, root, &mut budget)).collect()
+}
+
 /// A copy of `node` with aliases and merge keys resolved, while the budget lasts.
 fn materialize(doc: &Document, node: &Node, budget: &mut usize) -> Node {
     let node = doc.resolve(node);
@@ -611,16 +664,6 @@ pub fn same_content(a: &Node, b: &Node) -> bool {
 mod tests {
     use super::*;
     use crate::syntax::{yaml, Limits};
-
-    #[test]
-    fn kustomize_patch_paths_are_joined_to_the_folder() {
-        let text = "patches:\n- path: replicas.yaml\n- patch: |-\n    - op: remove\n  target: {kind: Deployment}\npatchesStrategicMerge:\n- ../common/./limits.yaml\n- |-\n  kind: Deployment\npatchesJson6902:\n- path: ops.json\n";
-        assert_eq!(
-            kustomize_patches("deploy/prod", text),
-            ["deploy/prod/replicas.yaml", "deploy/common/limits.yaml", "deploy/prod/ops.json"]
-        );
-        assert!(kustomize_patches("", "patchesStrategicMerge: [../outside.yaml]\n").is_empty());
-    }
 
     #[test]
     fn patch_paths_name_the_word_patch() {

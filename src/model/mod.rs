@@ -6,6 +6,7 @@ pub mod dockerfile;
 pub mod env;
 pub mod images;
 pub mod k8s;
+pub mod kustomize;
 pub mod project;
 pub mod prometheus;
 pub mod repo;
@@ -47,6 +48,9 @@ pub struct File {
     pub non_production_parts: Vec<(crate::source::Span, String)>,
     /// The image names some `kustomization.yaml` of the run pins with `images:` (newTag, digest).
     pub kustomize_images: std::sync::Arc<std::collections::BTreeSet<String>>,
+    /// The Kustomize overlays that deploy this manifest with a patch on the way: its objects are
+    /// judged as each of them renders them.
+    pub overlays: Vec<Arc<kustomize::Overlay>>,
     models: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
@@ -96,6 +100,7 @@ impl File {
             kustomize_selector: false,
             non_production_parts: Vec::new(),
             kustomize_images: Default::default(),
+            overlays: Vec::new(),
             models: Mutex::new(HashMap::new()),
         }
     }

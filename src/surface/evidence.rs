@@ -598,6 +598,55 @@ pub fn apply(files: &mut [File], repo: &RepoIndex, told: &Instructions) {
     }
 }
 
+/// A Kustomize base whose rendering the repository commits (a release manifest that
+/// `kustomize build` wrote): every workload of the base is there, under the name an overlay
+/// gives it, in a manifest no kustomization lists. It ships as that file, and is judged there
+/// rather than twice. Only renamed objects count: the same name in an unrelated manifest says
+/// nothing.
+pub fn apply_rendered_bases(files: &mut [File], graph: &crate::model::kustomize::Graph) {
+    if !files.iter().any(|f| graph.lists(f.path())) {
+        return;
+    }
+    let mut committed: HashMap<(String, String), &str> = HashMap::new();
+    for f in files
+        .iter()
+        .filter(|f| f.kind == crate::kind::FileKind::Kubernetes && !graph.lists(f.path()))
+    {
+        let Some(m) = f.model::<crate::model::k8s::Manifests>() else {
+            continue;
+        };
+        for o in m.whole().filter(|o| o.pod.is_some()) {
+            if let Some(name) = &o.name {
+                committed.entry((o.kind.clone(), name.clone())).or_insert(f.path());
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for (i, f) in files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.kind == crate::kind::FileKind::Kubernetes && graph.lists(f.path()))
+    {
+        let Some(m) = f.model::<crate::model::k8s::Manifests>() else {
+            continue;
+        };
+        let workloads: Vec<_> = m.written().iter().filter(|o| !o.partial && o.pod.is_some()).collect();
+        let rendered_in: Option<Vec<&str>> = workloads
+            .iter()
+            .map(|o| {
+                let names = graph.renamed(f.path(), o.name.as_deref()?);
+                names.iter().find_map(|n| committed.get(&(o.kind.clone(), n.clone())).copied())
+            })
+            .collect();
+        if let Some(first) = rendered_in.filter(|r| !r.is_empty()).and_then(|r| r.first().copied()) {
+            found.push((i, format!("a Kustomize base whose rendering {first} commits (judged there)")));
+        }
+    }
+    for (i, why) in found {
+        files[i].placement.stays_home_by_evidence(why);
+    }
+}
+
 /// The install script beside a folder's plain Compose file (`docker-compose.yml` next to
 /// `install.sh`) that drives Compose: a self-hosted distribution's product, which the script
 /// prepares and users then bring up, whatever a contributing guide says of running it.

@@ -130,7 +130,7 @@ impl Rule for DeprecatedApiVersion {
         let Some(m) = manifests(file) else { return };
         let target: Release = out.options();
         let target_minor = minor(&target.kubernetes_version).unwrap_or(u32::MAX);
-        for obj in m.objects.iter() {
+        for obj in m.written() {
             let Some(r) = removal(&obj.api_version, &obj.kind) else {
                 continue;
             };

@@ -60,7 +60,7 @@ impl Rule for SchemaViolation {
         let Some(release) = BUNDLES.iter().position(|(v, _)| *v == options.kubernetes_version) else {
             return;
         };
-        for obj in &m.objects {
+        for obj in m.written() {
             if super::deprecated_api_version::removal(&obj.api_version, &obj.kind).is_some() {
                 continue; // k8s/deprecated-api-version reports it, whatever the release
             }
