@@ -133,6 +133,11 @@ pub fn instructions(repo: &RepoIndex) -> Instructions {
                             .or_insert_with(|| format!("its README links it as an example ({})", at()));
                     }
                 }
+                for path in linked_as_the_example(repo, line) {
+                    out.tried
+                        .entry(path)
+                        .or_insert_with(|| format!("a document links it as an example ({})", at()));
+                }
                 continue;
             }
             for w in &words {
@@ -265,6 +270,41 @@ fn example_links(repo: &RepoIndex, folder: &str, line: &str) -> Vec<String> {
             is_below(&path, folder).then_some(path)
         })
         .collect()
+}
+
+/// The repository's Compose files that a Markdown line links by their source URL
+/// (`github.com/…/blob/<ref>/<path>`) right after the word "example" or "sample", or with it in
+/// the link's text: "The example [docker-compose](https://github.com/o/r/blob/main/clients/
+/// docker-compose.yaml)". Only Compose files: "the example [values.yaml](…)" documents the
+/// chart's real defaults.
+fn linked_as_the_example(repo: &RepoIndex, line: &str) -> Vec<String> {
+    let example = |w: &str| matches!(w.to_ascii_lowercase().as_str(), "example" | "sample" | "examples" | "samples");
+    let mut out = Vec::new();
+    for (open, _) in line.match_indices('[') {
+        let Some((text, rest)) = line[open + 1..].split_once("](") else {
+            continue;
+        };
+        let before = line[..open].split_whitespace().next_back().unwrap_or("");
+        let text_says = text.split(|c: char| !c.is_ascii_alphanumeric()).any(example);
+        if !(example(before.trim_matches(|c: char| !c.is_ascii_alphanumeric())) || text_says) {
+            continue;
+        }
+        let target = rest.split([')', ' ', '#', '?']).next().unwrap_or("");
+        let Some(after) = target.split_once("github.com/").map(|(_, a)| a) else {
+            continue;
+        };
+        // owner/name/blob/<ref>/<path>
+        let mut parts = after.splitn(5, '/');
+        let (Some(_), Some(_), Some("blob"), Some(_), Some(path)) = (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+        if name.contains("compose") && repo.contains(path) {
+            out.push(path.to_string());
+        }
+    }
+    out
 }
 
 /// Commands that make a cluster on the developer's machine (kind, minikube, k3d), and the
@@ -779,12 +819,15 @@ impl<'a> Readmes<'a> {
         }
     }
 
-    /// Why the nearest README of `dir` or a folder above it (below the folder the user named)
-    /// says that what it holds is a sample, if it does.
+    /// Why a README of `dir` or of a folder above it (below the folder the user named) says
+    /// that what it holds is a sample, if one does: a README of a part that says nothing of it
+    /// (`kubectl apply -k .` for the database of a demo) leaves the demo a demo.
     fn calls_a_sample(&self, mut dir: &str) -> Option<String> {
         while !is_top(self.roots, dir) {
             if let Some((path, text)) = self.by_folder.get(dir) {
-                return sample_claim(text).map(|claim| format!("its README calls it {claim} ({path})"));
+                if let Some(claim) = sample_claim(text) {
+                    return Some(format!("its README calls it {claim} ({path})"));
+                }
             }
             dir = parent(dir);
         }
@@ -1124,6 +1167,31 @@ mod tests {
     }
 
     #[test]
+    fn documents_linking_the_example_compose_file_by_its_source_url() {
+        let r = repo(
+            &[
+                "docs/driver.md",
+                "clients/driver/docker-compose.yaml",
+                "charts/app/values.yaml",
+                "deploy/docker-compose.yml",
+            ],
+            &[(
+                "docs/driver.md",
+                "The example [docker-compose](https://github.com/o/r/blob/main/clients/driver/docker-compose.yaml) shows it.
+See the example [values](https://github.com/o/r/blob/main/charts/app/values.yaml).
+Install with [the compose file](https://github.com/o/r/blob/main/deploy/docker-compose.yml).
+",
+            )],
+        );
+        let tried = instructions(&r).tried;
+        assert_eq!(
+            tried.get("clients/driver/docker-compose.yaml").map(String::as_str),
+            Some("a document links it as an example (docs/driver.md:1)")
+        );
+        assert_eq!(tried.len(), 1, "{tried:?}");
+    }
+
+    #[test]
     fn a_readme_that_calls_its_folder_a_sample() {
         let r = repo(
             &[
@@ -1131,6 +1199,7 @@ mod tests {
                 "kafka/v3/compose.yml",
                 "deploy/README.md",
                 "monitor/README.md",
+                "monitor/db/README.md",
                 "README.md",
                 "prod/README.md",
             ],
@@ -1145,6 +1214,7 @@ mod tests {
                     "# Installing sock-shop\n\nSee the [guide](https://microservices-demo.github.io/x.html) or `microservices-demo`.\n",
                 ),
                 ("monitor/README.md", "# SPM Development/Demo Environment\n"),
+                ("monitor/db/README.md", "# Database\n\nkubectl apply -k monitor/db\n"),
                 (
                     "prod/README.md",
                     "# Production\n\nThe service is under active development.\n\nSee the example below.\n",
@@ -1157,6 +1227,11 @@ mod tests {
             Some("its README calls it a sample (kafka/README.md)")
         );
         assert!(readmes.calls_a_sample("monitor").is_some());
+        assert_eq!(
+            readmes.calls_a_sample("monitor/db").as_deref(),
+            Some("its README calls it a demo (monitor/README.md)"),
+            "a part's README that says nothing leaves the demo a demo"
+        );
         assert_eq!(readmes.calls_a_sample("prod"), None);
         assert_eq!(readmes.calls_a_sample("deploy"), None, "names and links are not prose");
         assert_eq!(
