@@ -59,6 +59,9 @@ pub struct Image {
     /// Repository paths (files or folders) that COPY and ADD of those stages bring in from the
     /// build context, taken to be the Dockerfile's folder.
     pub copied: Vec<String>,
+    /// The shipped stage ends as a user other than root (`USER app`, `USER 65532`): what runs
+    /// the image runs as that user unless it says otherwise.
+    pub non_root_user: bool,
 }
 
 /// A Compose service.
@@ -592,6 +595,9 @@ fn image(file: &File) -> Option<Image> {
         exposes_unknown,
         env,
         program: stage.and_then(|s| program(df, s)),
+        non_root_user: stage
+            .and_then(|s| super::dockerfile::user_of(df, s))
+            .is_some_and(|(_, user)| !user.contains('$') && !super::dockerfile::is_root_user(&user)),
         own_command: stage.is_some_and(|s| {
             ["ENTRYPOINT", "CMD"]
                 .iter()

@@ -8,7 +8,7 @@ use crate::source::Span;
 
 /// A container that may run as root: neither `runAsNonRoot: true` nor a non-zero `runAsUser`,
 /// at pod or container level, and an image that does not run as its own user
-/// ([`runs_non_root`]). `runAsUser: 0` is reported whatever the image.
+/// ([`runs_non_root`], or a Dockerfile of the repository that ends with a non-root `USER`). `runAsUser: 0` is reported whatever the image.
 pub struct RunAsRootAllowed;
 
 impl Rule for RunAsRootAllowed {
@@ -21,7 +21,11 @@ impl Rule for RunAsRootAllowed {
             if c.kind == ContainerKind::Ephemeral {
                 return;
             }
-            let Some(problem) = detect(pod, c) else {
+            let built_non_root = c
+                .image_ref()
+                .and_then(|i| out.project().graph().image_for_ref(i))
+                .is_some_and(|i| i.non_root_user);
+            let Some(problem) = detect(pod, c, built_non_root) else {
                 return;
             };
             let (span, message) = describe(c, &problem);
@@ -44,7 +48,9 @@ enum Problem {
     Unset,
 }
 
-fn detect(pod: &PodSpec, c: &Container) -> Option<(Problem, Span)> {
+/// `built_non_root`: the image is built from a Dockerfile of the repository whose final stage
+/// sets a non-root USER.
+fn detect(pod: &PodSpec, c: &Container, built_non_root: bool) -> Option<(Problem, Span)> {
     let non_root = c.effective_security(pod, "runAsNonRoot");
     if non_root.is_some_and(|(n, _)| n.as_bool() == Some(true)) {
         return None;
@@ -55,7 +61,7 @@ fn detect(pod: &PodSpec, c: &Container) -> Option<(Problem, Span)> {
         Some(_) => None,
         None => match non_root {
             Some((n, _)) if n.as_bool() == Some(false) => Some((Problem::RootAllowed, n.span)),
-            _ if c.image_ref().is_some_and(runs_non_root) => None,
+            _ if built_non_root || c.image_ref().is_some_and(runs_non_root) => None,
             _ => Some((Problem::Unset, c.at)),
         },
     }
