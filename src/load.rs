@@ -89,6 +89,7 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &mut L
     let mut skipped = walk.skipped;
     let loaded: Vec<Result<File, (String, String)>> = walk.files.par_iter().map(|w| load_walked(w, opts)).collect();
     stage(opts, "read and parse", started);
+    let started = Instant::now();
     let graph = crate::model::kustomize::Graph::new(&repo);
     let patches: std::collections::HashSet<&str> = graph.kustomizations().flat_map(|k| k.patch_files()).collect();
     let labelled = kustomize_selector_resources(&repo);
@@ -140,6 +141,7 @@ pub fn check_paths(paths: &[PathBuf], base: &Path, rules: &RuleSet, opts: &mut L
     }
     files.sort_by(|a, b| a.path().cmp(b.path()));
     skipped.sort();
+    stage(opts, "overlays and production surface", started);
     let outcome = engine::run(&files, &repo, rules);
     Ok(Checked {
         files,

@@ -221,7 +221,7 @@ pub struct RunCommand<'a> {
     pub index: usize,
     pub inst: &'a Instruction,
     pub script: Script<'a>,
-    pub command: Command,
+    pub command: &'a Command,
     /// Position of the command in its script.
     pub position: usize,
 }
@@ -275,7 +275,7 @@ fn run_commands_in(df: &Dockerfile, range: Range<usize>) -> Vec<RunCommand<'_>> 
                 Script::Line(t) => t.commands(),
                 Script::Heredoc(h) => h.commands(),
             };
-            commands.into_iter().enumerate().map(move |(position, command)| RunCommand {
+            commands.iter().enumerate().map(move |(position, command)| RunCommand {
                 index,
                 inst,
                 script,

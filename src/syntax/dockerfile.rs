@@ -93,6 +93,8 @@ pub struct ShellText {
     /// would start when it is empty).
     pub span: Span,
     map: Vec<Segment>,
+    /// The shell commands of `text`, split once for all the rules that ask.
+    commands: std::sync::OnceLock<Vec<shell::Command>>,
 }
 
 impl ShellText {
@@ -118,8 +120,8 @@ impl ShellText {
 
     /// The simple commands of the text (see [`shell::split`]); map their offsets with
     /// [`ShellText::file_span`].
-    pub fn commands(&self) -> Vec<shell::Command> {
-        shell::split(&self.text)
+    pub fn commands(&self) -> &[shell::Command] {
+        self.commands.get_or_init(|| shell::split(&self.text))
     }
 
     /// File offset of the text offset `pos` when it starts a range.
@@ -162,6 +164,7 @@ impl ShellText {
             text: self.text.get(start..end).unwrap_or("").to_string(),
             span: self.file_span(start, end),
             map,
+            commands: Default::default(),
         }
     }
 }
@@ -198,6 +201,8 @@ pub struct Heredoc {
     pub strip_tabs: bool,
     /// Whether the delimiter line was found.
     pub terminated: bool,
+    /// The shell commands of `body`, split once for all the rules that ask.
+    commands: std::sync::OnceLock<Vec<shell::Command>>,
 }
 
 impl Heredoc {
@@ -211,8 +216,8 @@ impl Heredoc {
 
     /// The body split into shell commands; offsets are relative to [`Heredoc::body`], mapped
     /// with [`Heredoc::file_span`].
-    pub fn commands(&self) -> Vec<shell::Command> {
-        shell::split(&self.body)
+    pub fn commands(&self) -> &[shell::Command] {
+        self.commands.get_or_init(|| shell::split(&self.body))
     }
 
     /// The file span of the byte range `start..end` of [`Heredoc::body`].
@@ -348,8 +353,8 @@ impl Instruction {
 
     /// The shell commands of the shell form (empty for exec form and other instructions).
     /// Heredoc scripts are separate: see [`Instruction::shell_heredocs`].
-    pub fn commands(&self) -> Vec<shell::Command> {
-        self.shell().map(ShellText::commands).unwrap_or_default()
+    pub fn commands(&self) -> &[shell::Command] {
+        self.shell().map_or(&[], ShellText::commands)
     }
 
     /// The heredocs of a RUN that are shell scripts: a bare `RUN <<EOF` (unless a `#!` line
@@ -791,7 +796,15 @@ impl Parser<'_> {
             (Some(a), Some(b)) => Span::new(a.file_start, b.file_start + b.len),
             _ => Span::empty(from),
         };
-        (ShellText { text, span, map }, cur)
+        (
+            ShellText {
+                text,
+                span,
+                map,
+                commands: Default::default(),
+            },
+            cur,
+        )
     }
 
     /// Parses one logical line (trimmed, non-empty) into an instruction. Heredoc bodies are
@@ -1036,6 +1049,7 @@ impl Parser<'_> {
                 expand: !word.contains(['\'', '"']),
                 strip_tabs,
                 terminated: false,
+                commands: Default::default(),
             });
         }
         out

@@ -50,7 +50,7 @@ fn problems(inst: &Instruction) -> Vec<&'static str> {
                 .collect();
             out.extend(always_succeeds(&meant));
         } else {
-            out.extend(shell_always_succeeds(&text.commands()));
+            out.extend(shell_always_succeeds(text.commands()));
         }
     }
     out

@@ -48,7 +48,7 @@ impl Rule for PipeWithoutPipefail {
             let Some(next) = commands.get(i + 1) else { continue };
             let producer = run.command.program_name().unwrap_or("");
             let consumer = next.command.program_name().unwrap_or("");
-            if LITERAL_PRODUCERS.contains(&producer) || fails_on_empty_input(&next.command) || pipefail_on(df, &commands, run) {
+            if LITERAL_PRODUCERS.contains(&producer) || fails_on_empty_input(next.command) || pipefail_on(df, &commands, run) {
                 continue;
             }
             reported.push(run.index);

@@ -33,12 +33,12 @@ impl Rule for ShellFormEntrypoint {
                 continue;
             };
             let commands = text.commands();
-            if execs_itself(&commands) || (ash_shell(df, stage) && is_one_simple_command(&commands)) {
+            if execs_itself(commands) || (ash_shell(df, stage) && is_one_simple_command(commands)) {
                 continue;
             }
             out.report(inst.span, message(inst))
                 .help("write it in exec form, `[\"/path/to/app\", \"arg\"]`, or start the shell command with `exec`")
-                .fix_opt(exec_form_fix(text, &commands));
+                .fix_opt(exec_form_fix(text, commands));
         }
     }
 }
@@ -194,7 +194,7 @@ mod tests {
         let df = parse(src);
         let inst = df.instructions.last()?;
         let text = inst.shell()?;
-        exec_form_fix(text, &text.commands()).map(|f| f.edits[0].replacement.clone())
+        exec_form_fix(text, text.commands()).map(|f| f.edits[0].replacement.clone())
     }
 
     #[test]
